@@ -1,0 +1,31 @@
+package dev.capsule.format;
+
+import org.apache.arrow.vector.types.pojo.ArrowType;
+
+/**
+ * What the bytes of a fixed-width value mean, as far as encoders care: integers can be
+ * frame-of-reference bit-packed (and need to know whether to sign-extend), other values are
+ * compared only as bit patterns.
+ */
+public enum ValueKind {
+  SIGNED_INTEGER,
+  UNSIGNED_INTEGER,
+  /** Floats, decimals, booleans, strings and binaries: only equality of bit patterns matters. */
+  OPAQUE;
+
+  public static ValueKind of(ArrowType type) {
+    switch (type.getTypeID()) {
+      case Int:
+        return ((ArrowType.Int) type).getIsSigned() ? SIGNED_INTEGER : UNSIGNED_INTEGER;
+      case Date:
+      case Timestamp:
+        return SIGNED_INTEGER;
+      default:
+        return OPAQUE;
+    }
+  }
+
+  public boolean isInteger() {
+    return this != OPAQUE;
+  }
+}
