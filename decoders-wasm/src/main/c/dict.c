@@ -1,0 +1,293 @@
+/*
+ * dict.c - decoder module `dict` for the encoding `capsule.dict` (dictionary). Layouts FIXED1..
+ * FIXED16 and VARIABLE.
+ *
+ * Payload (see format-spec/SPEC-encodings-draft.md):
+ *   u32 dict_size d (d >= 1 if n > 0)
+ *   dictionary: FIXEDw d*w bytes; VARIABLE u32 offsets[d+1] (offsets[0] = 0, non-decreasing)
+ *               then offsets[d] bytes
+ *   u8 code_bit_width b (0..32), 3 reserved zero bytes
+ *   ceil8(n*b) bytes of codes packed like capsule.bitpack deltas, then 8 zero bytes of padding
+ *
+ * The dictionary is validated at open; "every code < d" is checked while decoding (it is per
+ * row), before the code is used as an index.
+ */
+#define CAPSULE_ENCODING "capsule.dict"
+#include "capsule_abi.h"
+
+#define MAX_CODE_BIT_WIDTH 32
+
+typedef struct {
+  capsule_chunk c;
+  u32 dict_size;
+  const u8 *dict;      /* FIXEDw: d * w value bytes; VARIABLE: u32 offsets[d + 1] */
+  const u8 *dict_data; /* VARIABLE: value bytes (followed by >= 12 more chunk bytes) */
+  u32 bits;
+  const u8 *codes;
+} dict_state;
+
+static int dict_open(capsule_chunk *c, cursor *cur) {
+  dict_state *s = (dict_state *)c;
+  const u8 *p = take(cur, 4, "dict_size");
+  if (!p) return CAPSULE_ECORRUPT;
+  u32 d = load_u32(p);
+  if (d == 0 && c->n > 0)
+    return FAIL1(CAPSULE_ECORRUPT, "dict_size is 0 but the chunk has % rows", c->n);
+  s->dict_size = d;
+  u64 dict_pos = cur->pos;
+  if (c->layout == LAYOUT_VARIABLE) {
+    s->dict = take(cur, 4 * ((u64)d + 1), "dictionary offsets");
+    if (!s->dict) return CAPSULE_ECORRUPT;
+    u32 data_len = load_u32(s->dict + 4 * (u64)d);
+    s->dict_data = take(cur, data_len, "dictionary data");
+    if (!s->dict_data) return CAPSULE_ECORRUPT;
+    int rc = check_offsets(s->dict, d, data_len, dict_pos, "dictionary offsets");
+    if (rc) return rc;
+  } else {
+    s->dict = take(cur, (u64)d * c->width, "dictionary values");
+    if (!s->dict) return CAPSULE_ECORRUPT;
+  }
+  u64 bits_pos = cur->pos;
+  const u8 *h = take(cur, 4, "code_bit_width");
+  if (!h) return CAPSULE_ECORRUPT;
+  s->bits = h[0];
+  if (s->bits > MAX_CODE_BIT_WIDTH)
+    return FAIL2(CAPSULE_ECORRUPT, "code_bit_width % at offset % is above the maximum 32", s->bits,
+                 bits_pos);
+  if ((load_u32(h) >> 8) != 0)
+    return FAIL2(CAPSULE_ECORRUPT, "reserved bytes at offsets %..% must be 0", bits_pos + 1,
+                 bits_pos + 3);
+  u64 packed_len = ceil8((u64)c->n * s->bits);
+  u64 packed_pos = cur->pos;
+  s->codes = take(cur, packed_len + 8, "packed codes and padding");
+  if (!s->codes) return CAPSULE_ECORRUPT;
+  if (load_u64(s->codes + packed_len) != 0)
+    return FAIL1(CAPSULE_ECORRUPT, "the 8 padding bytes at offset % must be 0",
+                 packed_pos + packed_len);
+  return expect_end(cur);
+}
+
+static NOINLINE int code_error(const dict_state *s, u64 row) {
+  u64 code = unpack_one(s->codes, s->bits, low_mask(s->bits), row);
+  return FAIL3(CAPSULE_ECORRUPT, "code % of row % is not below dict_size %", code, row,
+               s->dict_size);
+}
+
+/* ---- FIXEDw -------------------------------------------------------------------------------- */
+
+static ALWAYS_INLINE void copy_value(u8 *dst, const u8 *dict, u64 code, const u32 w) {
+  if (w == 16) {
+    const u8 *src = dict + 16 * code;
+    store_u64(dst, load_u64(src));
+    store_u64(dst + 8, load_u64(src + 8));
+  } else {
+    store_w(dst, load_w(dict + code * w, w), w);
+  }
+}
+
+/*
+ * Rows [first, first + count) one at a time (at most 7 before the first group and after the
+ * last, or the group holding a bad code). Returns count, or the index of the first row whose code
+ * is out of range.
+ */
+static NOINLINE u32 gather_slow(u8 *out, const dict_state *s, u64 first, u32 count, u32 w) {
+  const u64 mask = low_mask(s->bits), d = s->dict_size;
+#pragma clang loop unroll(disable)
+  for (u32 i = 0; i < count; i++) {
+    u64 code = unpack_one(s->codes, s->bits, mask, first + i);
+    if (code >= d) return i;
+    switch (w) {
+      case 1: copy_value(out + i, s->dict, code, 1); break;
+      case 2: copy_value(out + 2 * i, s->dict, code, 2); break;
+      case 4: copy_value(out + 4 * i, s->dict, code, 4); break;
+      case 8: copy_value(out + 8 * i, s->dict, code, 8); break;
+      default: copy_value(out + 16 * i, s->dict, code, 16); break;
+    }
+  }
+  return count;
+}
+
+/*
+ * `groups` groups of 8 rows from p (byte aligned), L codes per load, w-byte values. Returns
+ * groups, or the index of the first group holding a code >= dict_size (nothing of it written).
+ */
+static ALWAYS_INLINE u32 gather_groups(u8 *out, const u8 *p, const dict_state *s, u32 groups,
+                                       const u32 w, const u32 L) {
+  const u32 b = s->bits;
+  const unpack_plan pl = make_plan(b);
+  const u64 mask = low_mask(b), d = s->dict_size;
+  const u8 *dict = s->dict;
+  for (u32 g = 0; g < groups; g++, p += b, out += 8 * w) {
+    u64 code[8];
+    unpack_group(code, p, &pl, b, mask, L);
+    u32 bad = 0;
+#pragma clang loop unroll(full)
+    for (u32 k = 0; k < 8; k++) bad |= code[k] >= d;
+    if (UNLIKELY(bad)) return g;
+    if (w == 16) {
+#pragma clang loop unroll(full)
+      for (u32 k = 0; k < 8; k++) copy_value(out + 16 * k, dict, code[k], 16);
+    } else {
+      u64 v[8];
+#pragma clang loop unroll(full)
+      for (u32 k = 0; k < 8; k++) v[k] = load_w(dict + code[k] * w, w);
+      store_group(out, v, w);
+    }
+  }
+  return groups;
+}
+
+#define GATHER(W, L)                                                                          \
+  static NOINLINE u32 gather_##W##_##L(u8 *out, const u8 *p, const dict_state *s, u32 groups) { \
+    return gather_groups(out, p, s, groups, W, L);                                            \
+  }
+#define GATHER_W(W) GATHER(W, 1) GATHER(W, 2) GATHER(W, 4) GATHER(W, 8)
+GATHER_W(1)
+GATHER_W(2)
+GATHER_W(4)
+GATHER_W(8)
+GATHER_W(16)
+
+/* Runs the group kernel specialised for value width w and values_per_load(b). */
+static u32 run_groups(u32 w, u8 *out, const u8 *p, const dict_state *s, u32 groups) {
+  u32 L = values_per_load(s->bits);
+#define CASE(W)                                                                   \
+  case W:                                                                         \
+    return L == 8   ? gather_##W##_8(out, p, s, groups)                           \
+           : L == 4 ? gather_##W##_4(out, p, s, groups)                           \
+           : L == 2 ? gather_##W##_2(out, p, s, groups)                           \
+                    : gather_##W##_1(out, p, s, groups);
+  switch (w) {
+    CASE(1)
+    CASE(2)
+    CASE(4)
+    CASE(8)
+    default: CASE(16)
+  }
+#undef CASE
+}
+
+/* out[i] = dict[code(first + i)]; returns count or the index of the first bad row. b >= 1. */
+static u32 gather(u8 *out, const dict_state *s, u64 first, u32 count, u32 w) {
+  u32 head = head_rows(first, count);
+  u32 done = gather_slow(out, s, first, head, w);
+  if (done != head) return done;
+  u32 groups = (count - head) >> 3;
+  const u8 *p = s->codes + (((first + head) * s->bits) >> 3);
+  u32 g = run_groups(w, out + (u64)head * w, p, s, groups);
+  done = head + 8 * g;
+  /* After a bad group, the slow path stops at the bad row. */
+  return done + gather_slow(out + (u64)done * w, s, first + done, count - done, w);
+}
+
+/* b = 0: every code is 0. */
+static NOINLINE void fill_first_entry(u8 *out, const u8 *dict, u32 count, u32 w) {
+  switch (w) {
+    case 1: fill_value(out, load_w(dict, 1), count, 1); break;
+    case 2: fill_value(out, load_w(dict, 2), count, 2); break;
+    case 4: fill_value(out, load_w(dict, 4), count, 4); break;
+    case 8: fill_value(out, load_w(dict, 8), count, 8); break;
+    default: fill_value16(out, load_u64(dict), load_u64(dict + 8), count); break;
+  }
+}
+
+static int dict_fixed(dict_state *s, u32 first, u32 count, capsule_buffers *out) {
+  u32 w = s->c.width;
+  u8 *o = arena_alloc((u64)count * w);
+  if (!o) return CAPSULE_ENOMEM;
+  out->values = (u32)(uintptr_t)o;
+  if (count == 0) return CAPSULE_OK;
+  if (s->bits == 0) {
+    fill_first_entry(o, s->dict, count, w); /* d >= 1 since n > 0 */
+    return CAPSULE_OK;
+  }
+  u32 done = gather(o, s, first, count, w);
+  return done == count ? CAPSULE_OK : code_error(s, (u64)first + done);
+}
+
+/* ---- VARIABLE ------------------------------------------------------------------------------ */
+
+/*
+ * Pass 1: for each row, checks its code, writes the output offsets and stores the value's start
+ * in the dictionary data into starts[i]. Returns count, or the index of a row with a bad code.
+ * *total receives the output data size.
+ */
+static NOINLINE u32 variable_offsets(u8 *offsets, u32 *starts, const dict_state *s, u64 first,
+                                     u32 count, u64 *total) {
+  const u8 *codes = s->codes, *doffs = s->dict;
+  const u32 b = s->bits;
+  const u64 mask = low_mask(b), d = s->dict_size;
+  u64 acc = 0;
+  u64 bit = first * b;
+  store_u32(offsets, 0);
+  for (u32 i = 0; i < count; i++, bit += b) {
+    u64 code = (load_u64(codes + (bit >> 3)) >> (bit & 7)) & mask;
+    if (UNLIKELY(code >= d)) return i;
+    u32 start = load_u32(doffs + 4 * code);
+    u32 len = load_u32(doffs + 4 * code + 4) - start;
+    starts[i] = start;
+    acc += len;
+    store_u32(offsets + 4 * (u64)i + 4, (u32)acc);
+  }
+  *total = acc;
+  return count;
+}
+
+/*
+ * Pass 2: copies the values. Short values are copied 8 bytes at a time: the over-read stays in
+ * the chunk (the dictionary data is followed by at least 12 bytes) and the over-write stays in
+ * the 8 spare bytes of the data buffer or is overwritten by the next value.
+ */
+static NOINLINE void variable_copy(u8 *data, const u8 *offsets, const u32 *starts,
+                                   const u8 *dict_data, u32 count) {
+  u32 prev = 0;
+  for (u32 i = 0; i < count; i++) {
+    u32 next = load_u32(offsets + 4 * (u64)i + 4);
+    u32 len = next - prev;
+    const u8 *src = dict_data + starts[i];
+    u8 *dst = data + prev;
+    if (len <= 32) {
+      for (u32 k = 0; k < len; k += 8) store_u64(dst + k, load_u64(src + k));
+    } else {
+      __builtin_memcpy(dst, src, len);
+    }
+    prev = next;
+  }
+}
+
+static int dict_variable(dict_state *s, u32 first, u32 count, capsule_buffers *out) {
+  u8 *offsets = arena_alloc(4 * ((u64)count + 1));
+  if (!offsets) return CAPSULE_ENOMEM;
+  u32 *starts = (u32 *)arena_alloc(4 * (u64)count);
+  if (!starts) return CAPSULE_ENOMEM;
+  u64 total = 0;
+  u32 done = variable_offsets(offsets, starts, s, first, count, &total);
+  if (done != count) return code_error(s, (u64)first + done);
+  if (total > INT32_MAX)
+    return FAIL1(CAPSULE_ECORRUPT, "the rows requested hold % bytes, above Arrow's 2^31-1 offsets",
+                 total);
+  u8 *data = arena_alloc(total + 8);
+  if (!data) return CAPSULE_ENOMEM;
+  variable_copy(data, offsets, starts, s->dict_data, count);
+  out->values = (u32)(uintptr_t)offsets;
+  out->data = (u32)(uintptr_t)data;
+  return CAPSULE_OK;
+}
+
+static int dict_decode(capsule_chunk *c, u32 first, u32 count, capsule_buffers *out) {
+  dict_state *s = (dict_state *)c;
+  return c->layout == LAYOUT_VARIABLE ? dict_variable(s, first, count, out)
+                                      : dict_fixed(s, first, count, out);
+}
+
+EXPORT("capsule_open") u32 capsule_open(u32 chunk_ptr, u32 chunk_len) {
+  return capsule_open_common(chunk_ptr, chunk_len, sizeof(dict_state),
+                             ACCEPT_FIXED1 | ACCEPT_FIXED2 | ACCEPT_FIXED4 | ACCEPT_FIXED8 |
+                                 ACCEPT_FIXED16 | ACCEPT_VARIABLE,
+                             "FIXED1, FIXED2, FIXED4, FIXED8, FIXED16, VARIABLE", dict_open);
+}
+
+EXPORT("capsule_decode") u32 capsule_decode(u32 handle, u32 first_row, u32 row_count, u32 out_ptr) {
+  return capsule_decode_common(handle, first_row, row_count, out_ptr, sizeof(dict_state),
+                               dict_decode);
+}

@@ -1,0 +1,271 @@
+/*
+ * ree.c - decoder module `ree` for the encoding `capsule.ree` (run-end encoding).
+ *
+ * Payload (see format-spec/SPEC-encodings-draft.md):
+ *   u32 run_count r (r = 0 iff n = 0)
+ *   u32 run_ends[r], strictly increasing, run_ends[r-1] = n
+ *   run values: BIT r bytes (0 or 1); FIXEDw r*w bytes;
+ *               VARIABLE u32 offsets[r+1] (offsets[0] = 0, non-decreasing) then offsets[r] bytes
+ *
+ * Decoding a window binary-searches the run holding first_row, then fills run after run. All
+ * run metadata is validated at open (O(r)), so the fill loops need no checks.
+ */
+#define CAPSULE_ENCODING "capsule.ree"
+#include "capsule_abi.h"
+
+typedef struct {
+  capsule_chunk c;
+  u32 runs;
+  const u8 *run_ends; /* u32[runs] */
+  const u8 *values;   /* BIT: u8[runs]; FIXEDw: runs * w bytes; VARIABLE: u32 offsets[runs + 1] */
+  const u8 *data;     /* VARIABLE: value bytes */
+} ree_state;
+
+static NOINLINE int run_ends_error(const ree_state *s, u64 ends_pos) {
+  u32 prev = 0;
+  for (u32 j = 0; j < s->runs; j++) {
+    u32 e = load_u32(s->run_ends + 4 * (u64)j);
+    if (e <= prev)
+      return FAIL4(CAPSULE_ECORRUPT,
+                   "run_ends[%] = % at offset % is not greater than the previous run end %", j, e,
+                   ends_pos + 4 * (u64)j, prev);
+    prev = e;
+  }
+  return FAIL0(CAPSULE_ECORRUPT, "run_ends are not strictly increasing");
+}
+
+static NOINLINE int bit_values_error(const ree_state *s, u64 values_pos) {
+  for (u32 j = 0; j < s->runs; j++)
+    if (s->values[j] > 1)
+      return FAIL3(CAPSULE_ECORRUPT, "run value % at offset % is %; BIT run values are 0 or 1", j,
+                   values_pos + j, s->values[j]);
+  return FAIL0(CAPSULE_ECORRUPT, "BIT run values must be 0 or 1");
+}
+
+static int ree_open(capsule_chunk *c, cursor *cur) {
+  ree_state *s = (ree_state *)c;
+  const u8 *p = take(cur, 4, "run_count");
+  if (!p) return CAPSULE_ECORRUPT;
+  u32 r = load_u32(p);
+  if ((r == 0) != (c->n == 0))
+    return FAIL2(CAPSULE_ECORRUPT, "run_count is % for % rows (it is 0 exactly when there are no rows)",
+                 r, c->n);
+  s->runs = r;
+
+  u64 ends_pos = cur->pos;
+  s->run_ends = take(cur, 4 * (u64)r, "run_ends");
+  if (!s->run_ends) return CAPSULE_ECORRUPT;
+  u32 prev = 0, bad = 0;
+  for (u32 j = 0; j < r; j++) {
+    u32 e = load_u32(s->run_ends + 4 * (u64)j);
+    bad |= e <= prev;
+    prev = e;
+  }
+  if (bad) return run_ends_error(s, ends_pos);
+  if (prev != c->n)
+    return FAIL3(CAPSULE_ECORRUPT, "run_ends[%] = % must equal the row count %", r - 1, prev, c->n);
+
+  u64 values_pos = cur->pos;
+  if (c->layout == LAYOUT_BIT) {
+    s->values = take(cur, r, "run values");
+    if (!s->values) return CAPSULE_ECORRUPT;
+    u32 any = 0;
+    for (u32 j = 0; j < r; j++) any |= s->values[j];
+    if (any > 1) return bit_values_error(s, values_pos);
+  } else if (c->layout == LAYOUT_VARIABLE) {
+    s->values = take(cur, 4 * ((u64)r + 1), "run value offsets");
+    if (!s->values) return CAPSULE_ECORRUPT;
+    u32 data_len = load_u32(s->values + 4 * (u64)r);
+    s->data = take(cur, data_len, "run value data");
+    if (!s->data) return CAPSULE_ECORRUPT;
+    int rc = check_offsets(s->values, r, data_len, values_pos, "run value offsets");
+    if (rc) return rc;
+  } else {
+    s->values = take(cur, (u64)r * c->width, "run values");
+    if (!s->values) return CAPSULE_ECORRUPT;
+  }
+  return expect_end(cur);
+}
+
+/* The run holding `row`: the first j with run_ends[j] > row (row < n). */
+static u32 find_run(const u8 *run_ends, u32 runs, u32 row) {
+  u32 lo = 0, hi = runs;
+  while (lo < hi) {
+    u32 mid = lo + ((hi - lo) >> 1);
+    if (load_u32(run_ends + 4 * mid) > row) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  return lo;
+}
+
+/* ---- FIXEDw -------------------------------------------------------------------------------- */
+
+/*
+ * Fills rows [row, end) from run j on. Short runs (the common case) are written by a store loop;
+ * long ones by memory.fill or memory.copy.
+ */
+static ALWAYS_INLINE void ree_fixed(u8 *out, const ree_state *s, u32 j, u32 row, u32 end,
+                                    const u32 w) {
+  const u8 *ends = s->run_ends, *vals = s->values;
+  u8 *o = out;
+  while (row < end) {
+    u32 re = load_u32(ends + 4 * j);
+    u32 stop = re < end ? re : end;
+    u32 len = stop - row;
+    u64 v = load_w(vals + (u64)j * w, w);
+    if (len <= 8) {
+      for (u32 k = 0; k < len; k++) store_w(o + k * w, v, w);
+    } else {
+      fill_value(o, v, len, w);
+    }
+    o += (u64)len * w;
+    row = stop;
+    j++;
+  }
+}
+
+static NOINLINE void ree_fixed1(u8 *out, const ree_state *s, u32 j, u32 row, u32 end) {
+  const u8 *ends = s->run_ends, *vals = s->values;
+  u8 *o = out;
+  while (row < end) {
+    u32 re = load_u32(ends + 4 * j);
+    u32 stop = re < end ? re : end;
+    u32 len = stop - row;
+    fill_bytes(o, vals[j], len);
+    o += len;
+    row = stop;
+    j++;
+  }
+}
+
+static NOINLINE void ree_fixed2(u8 *out, const ree_state *s, u32 j, u32 row, u32 end) {
+  ree_fixed(out, s, j, row, end, 2);
+}
+
+static NOINLINE void ree_fixed4(u8 *out, const ree_state *s, u32 j, u32 row, u32 end) {
+  ree_fixed(out, s, j, row, end, 4);
+}
+
+static NOINLINE void ree_fixed8(u8 *out, const ree_state *s, u32 j, u32 row, u32 end) {
+  ree_fixed(out, s, j, row, end, 8);
+}
+
+static NOINLINE void ree_fixed16(u8 *out, const ree_state *s, u32 j, u32 row, u32 end) {
+  const u8 *ends = s->run_ends, *vals = s->values;
+  u8 *o = out;
+  while (row < end) {
+    u32 re = load_u32(ends + 4 * j);
+    u32 stop = re < end ? re : end;
+    u32 len = stop - row;
+    fill_value16(o, load_u64(vals + 16 * (u64)j), load_u64(vals + 16 * (u64)j + 8), len);
+    o += 16 * (u64)len;
+    row = stop;
+    j++;
+  }
+}
+
+/* ---- BIT ----------------------------------------------------------------------------------- */
+
+static NOINLINE void ree_bits(u8 *bm, const ree_state *s, u32 j, u32 first, u32 end) {
+  const u8 *ends = s->run_ends, *vals = s->values;
+  fill_bytes(bm, 0, ceil8(end - first));
+  u32 row = first;
+  while (row < end) {
+    u32 re = load_u32(ends + 4 * j);
+    u32 stop = re < end ? re : end;
+    if (vals[j]) set_bit_range(bm, row - first, stop - first);
+    row = stop;
+    j++;
+  }
+}
+
+/* ---- VARIABLE ------------------------------------------------------------------------------ */
+
+static int ree_variable(const ree_state *s, u32 j0, u32 first, u32 count, capsule_buffers *out) {
+  const u8 *ends = s->run_ends, *offs = s->values;
+  u32 end = first + count;
+
+  /* Pass 1: size of the output data. */
+  u64 total = 0;
+  for (u32 j = j0, row = first; row < end; j++) {
+    u32 re = load_u32(ends + 4 * j);
+    u32 stop = re < end ? re : end;
+    u32 vlen = load_u32(offs + 4 * j + 4) - load_u32(offs + 4 * j);
+    total += (u64)(stop - row) * vlen;
+    row = stop;
+  }
+  if (total > INT32_MAX)
+    return FAIL1(CAPSULE_ECORRUPT, "the rows requested hold % bytes, above Arrow's 2^31-1 offsets",
+                 total);
+  u8 *offsets = arena_alloc(4 * ((u64)count + 1));
+  if (!offsets) return CAPSULE_ENOMEM;
+  u8 *data = arena_alloc(total);
+  if (!data) return CAPSULE_ENOMEM;
+
+  /* Pass 2: offsets and data, one run at a time. */
+  u32 acc = 0;
+  u32 i = 0;
+  store_u32(offsets, 0);
+  for (u32 j = j0, row = first; row < end; j++) {
+    u32 re = load_u32(ends + 4 * j);
+    u32 stop = re < end ? re : end;
+    u32 len = stop - row;
+    u32 start = load_u32(offs + 4 * j);
+    u32 vlen = load_u32(offs + 4 * j + 4) - start;
+    u8 *d = data + acc;
+    for (u32 k = 0; k < len; k++) {
+      acc += vlen;
+      store_u32(offsets + 4 * (u64)(++i), acc);
+    }
+    if (vlen) {
+      const u8 *src = s->data + start;
+      if (vlen <= 16) {
+        for (u32 b = 0; b < vlen; b++) d[b] = src[b];
+      } else {
+        __builtin_memcpy(d, src, vlen);
+      }
+      extend_pattern(d, vlen, (u64)vlen * len);
+    }
+    row = stop;
+  }
+  out->values = (u32)(uintptr_t)offsets;
+  out->data = (u32)(uintptr_t)data;
+  return CAPSULE_OK;
+}
+
+/* ---- dispatch ------------------------------------------------------------------------------ */
+
+static int ree_decode(capsule_chunk *c, u32 first, u32 count, capsule_buffers *out) {
+  ree_state *s = (ree_state *)c;
+  u32 end = first + count;
+  u32 j = count ? find_run(s->run_ends, s->runs, first) : 0;
+  if (c->layout == LAYOUT_VARIABLE) return ree_variable(s, j, first, count, out);
+  u64 size = c->layout == LAYOUT_BIT ? ceil8(count) : (u64)count * c->width;
+  u8 *o = arena_alloc(size);
+  if (!o) return CAPSULE_ENOMEM;
+  switch (c->layout) {
+    case LAYOUT_BIT: ree_bits(o, s, j, first, end); break;
+    case LAYOUT_FIXED1: ree_fixed1(o, s, j, first, end); break;
+    case LAYOUT_FIXED2: ree_fixed2(o, s, j, first, end); break;
+    case LAYOUT_FIXED4: ree_fixed4(o, s, j, first, end); break;
+    case LAYOUT_FIXED8: ree_fixed8(o, s, j, first, end); break;
+    default: ree_fixed16(o, s, j, first, end); break;
+  }
+  out->values = (u32)(uintptr_t)o;
+  return CAPSULE_OK;
+}
+
+EXPORT("capsule_open") u32 capsule_open(u32 chunk_ptr, u32 chunk_len) {
+  return capsule_open_common(chunk_ptr, chunk_len, sizeof(ree_state),
+                             ACCEPT_BIT | ACCEPT_FIXED1 | ACCEPT_FIXED2 | ACCEPT_FIXED4 |
+                                 ACCEPT_FIXED8 | ACCEPT_FIXED16 | ACCEPT_VARIABLE,
+                             "BIT, FIXED1, FIXED2, FIXED4, FIXED8, FIXED16, VARIABLE", ree_open);
+}
+
+EXPORT("capsule_decode") u32 capsule_decode(u32 handle, u32 first_row, u32 row_count, u32 out_ptr) {
+  return capsule_decode_common(handle, first_row, row_count, out_ptr, sizeof(ree_state),
+                               ree_decode);
+}

@@ -1,0 +1,64 @@
+package dev.capsule.decoders;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * The WebAssembly decoder modules the project ships, built from {@code src/main/c} by {@code
+ * build.sh} and checked in as resources under {@code dev/capsule/decoders/}.
+ *
+ * <p>Module {@code m} decodes the encoding named {@code capsule.m} (SPEC-encodings-draft.md) and
+ * implements decoder ABI version {@link #ABI_VERSION}.
+ */
+public final class ShippedDecoders {
+  /** The decoder ABI the shipped modules implement ({@code capsule_abi()} returns it). */
+  public static final int ABI_VERSION = 1;
+
+  public static final String PLAIN = "plain";
+  public static final String REE = "ree";
+  public static final String BITPACK = "bitpack";
+  public static final String DICT = "dict";
+
+  private static final List<String> MODULES = List.of(PLAIN, REE, BITPACK, DICT);
+  private static final String ENCODING_PREFIX = "capsule.";
+  private static final String RESOURCE_DIR = "/dev/capsule/decoders/";
+
+  private ShippedDecoders() {}
+
+  /** The module names: plain, ree, bitpack, dict. */
+  public static List<String> modules() {
+    return MODULES;
+  }
+
+  /** The encoding a module decodes, e.g. {@code "capsule.ree"} for {@code "ree"}. */
+  public static String encodingName(String module) {
+    return ENCODING_PREFIX + checkName(module);
+  }
+
+  /**
+   * The bytes of a module (a fresh copy on every call).
+   *
+   * @throws IllegalArgumentException if {@code module} is not one of {@link #modules()}
+   */
+  public static byte[] bytes(String module) {
+    String resource = RESOURCE_DIR + checkName(module) + ".wasm";
+    try (InputStream in = ShippedDecoders.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("decoder module resource " + resource + " is missing");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read decoder module resource " + resource, e);
+    }
+  }
+
+  private static String checkName(String module) {
+    if (module == null || !MODULES.contains(module)) {
+      throw new IllegalArgumentException(
+          "unknown decoder module '" + module + "'; the shipped modules are " + MODULES);
+    }
+    return module;
+  }
+}

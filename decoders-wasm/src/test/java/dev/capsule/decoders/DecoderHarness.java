@@ -1,0 +1,232 @@
+package dev.capsule.decoders;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.dylibso.chicory.compiler.InterpreterFallback;
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import dev.capsule.format.PhysicalLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * A test-only host for one shipped decoder module: instantiates it with Chicory's compiler (every
+ * function compiled, no interpreter fallback) over a {@link GuardedMemory}, copies chunks in
+ * between guard zones, and reads back and checks descriptors the way a distrustful reader would.
+ */
+final class DecoderHarness {
+  static final int DESCRIPTOR_SIZE = 60;
+  private static final int GUARD = 64;
+
+  private record Compiled(WasmModule module, Function<Instance, Machine> machines) {}
+
+  private static final Map<String, Compiled> COMPILED = new ConcurrentHashMap<>();
+
+  private final Instance instance;
+  private final GuardedMemory memory;
+  private final ExportFunction alloc;
+  private final ExportFunction open;
+  private final ExportFunction decode;
+  private final ExportFunction error;
+  final int descriptor;
+
+  DecoderHarness(String module) {
+    this(module, null);
+  }
+
+  /** @param limits memory limits imposed by the host (the cap), or null for the module's own */
+  DecoderHarness(String module, MemoryLimits limits) {
+    Compiled compiled = COMPILED.computeIfAbsent(module, DecoderHarness::compile);
+    GuardedMemory[] created = new GuardedMemory[1];
+    Instance.Builder builder = Instance.builder(compiled.module())
+        .withMachineFactory(compiled.machines())
+        .withMemoryFactory(l -> created[0] = new GuardedMemory(l));
+    if (limits != null) {
+      builder.withMemoryLimits(limits);
+    }
+    this.instance = builder.build();
+    this.memory = created[0];
+    this.alloc = instance.export("capsule_alloc");
+    this.open = instance.export("capsule_open");
+    this.decode = instance.export("capsule_decode");
+    this.error = instance.export("capsule_error");
+    assertEquals(ShippedDecoders.ABI_VERSION, call(instance.export("capsule_abi")));
+    this.descriptor = alloc(DESCRIPTOR_SIZE);
+    assertTrue(descriptor != 0 && descriptor % 8 == 0, "capsule_alloc(60) = " + descriptor);
+  }
+
+  private static Compiled compile(String module) {
+    WasmModule parsed = Parser.parse(ShippedDecoders.bytes(module));
+    Function<Instance, Machine> machines = MachineFactoryCompiler.builder(parsed)
+        .withInterpreterFallback(InterpreterFallback.FAIL)
+        .compile();
+    return new Compiled(parsed, machines);
+  }
+
+  Memory memory() {
+    return memory.raw();
+  }
+
+  long memorySize() {
+    return (long) memory.pages() * Memory.PAGE_SIZE;
+  }
+
+  private boolean guarded = true;
+
+  /** Turns the guard zones off (for calls that legitimately read near them) or back on. */
+  void guarded(boolean on) {
+    guarded = on;
+  }
+
+  private int call(ExportFunction f, long... args) {
+    memory.armed = guarded;
+    try {
+      return (int) f.apply(args)[0];
+    } finally {
+      memory.armed = false;
+      String v = memory.takeViolation();
+      if (v != null) {
+        fail("decoder memory violation: " + v);
+      }
+    }
+  }
+
+  int alloc(int size) {
+    return call(alloc, size);
+  }
+
+  /**
+   * Copies the chunk into memory between two guard zones and opens it; returns the handle (0 if
+   * capsule_open failed).
+   */
+  int open(byte[] chunk) {
+    int base = alloc(GUARD + chunk.length + GUARD);
+    assertTrue(base != 0 && base % 8 == 0, "capsule_alloc returned " + base);
+    int ptr = base + GUARD;
+    byte[] guard = new byte[GUARD];
+    java.util.Arrays.fill(guard, (byte) 0xA5);
+    memory.raw().write(base, guard);
+    memory.raw().write(ptr, chunk);
+    memory.raw().write(ptr + chunk.length, guard);
+    memory.forbidAccess(base, ptr);
+    memory.forbidWrite(ptr, ptr + chunk.length);
+    memory.forbidAccess(ptr + chunk.length, ptr + chunk.length + GUARD);
+    return openAt(ptr, chunk.length);
+  }
+
+  int openAt(int ptr, int len) {
+    return call(open, ptr, len);
+  }
+
+  int decodeRaw(int handle, int firstRow, int rowCount) {
+    return decodeRaw(handle, firstRow, rowCount, descriptor);
+  }
+
+  int decodeRaw(int handle, int firstRow, int rowCount, int out) {
+    return call(decode, handle, firstRow, rowCount, out);
+  }
+
+  /** capsule_error(handle) as a string; checks the pointer and length first. */
+  String error(int handle) {
+    int p = call(error, handle);
+    Memory m = memory.raw();
+    assertTrue(p != 0 && Integer.toUnsignedLong(p) + 4 <= memorySize(), "capsule_error pointer " + p);
+    int len = m.readInt(p);
+    assertTrue(len >= 0 && Integer.toUnsignedLong(p) + 4 + len <= memorySize(), "message length " + len);
+    String s = new String(m.readBytes(p + 4, len), StandardCharsets.UTF_8);
+    assertTrue(StandardCharsets.US_ASCII.newEncoder().canEncode(s), "non-ASCII message: " + s);
+    return s;
+  }
+
+  /** The decoded buffers of one capsule_decode, copied out of wasm memory. */
+  record Decoded(long length, long nullCount, byte[] validity, byte[] values, int[] offsets,
+                 byte[] data) {}
+
+  /** Decodes and checks everything a reader would check; fails the test on an error return. */
+  Decoded decode(int handle, PhysicalLayout layout, int firstRow, int rowCount) {
+    int rc = decodeRaw(handle, firstRow, rowCount);
+    if (rc != 0) {
+      fail("capsule_decode(" + firstRow + ", " + rowCount + ") returned " + rc + ": " + error(handle));
+    }
+    return readDescriptor(layout, rowCount);
+  }
+
+  Decoded readDescriptor(PhysicalLayout layout, int rowCount) {
+    Memory m = memory.raw();
+    int d = descriptor;
+    long length = m.readLong(d);
+    long nullCount = m.readLong(d + 8);
+    assertEquals(rowCount, length, "length");
+    assertEquals(0, m.readLong(d + 16), "offset");
+    assertEquals(layout.bufferCount(), m.readLong(d + 24), "n_buffers");
+    assertEquals(0, m.readLong(d + 32), "n_children");
+    int buffers = m.readInt(d + 40);
+    assertEquals(0, m.readInt(d + 44), "children");
+    assertEquals(0, m.readInt(d + 48), "dictionary");
+    checkRange(buffers, 4L * layout.bufferCount(), "buffers array");
+    int validityPtr = m.readInt(buffers);
+    int valuesPtr = m.readInt(buffers + 4);
+
+    byte[] validity = null;
+    if (validityPtr != 0) {
+      validity = read(validityPtr, (rowCount + 7) / 8, "validity");
+      assertEquals(rowCount - countOnes(validity, rowCount), nullCount, "null_count vs bitmap");
+    } else {
+      assertEquals(0, nullCount, "null_count with no validity buffer");
+    }
+    switch (layout) {
+      case BIT:
+        return new Decoded(length, nullCount, validity, read(valuesPtr, (rowCount + 7) / 8, "values"),
+            null, null);
+      case VARIABLE: {
+        int dataPtr = m.readInt(buffers + 8);
+        byte[] raw = read(valuesPtr, 4L * (rowCount + 1), "offsets");
+        int[] offsets = new int[rowCount + 1];
+        for (int i = 0; i <= rowCount; i++) {
+          offsets[i] = (raw[4 * i] & 0xFF) | (raw[4 * i + 1] & 0xFF) << 8
+              | (raw[4 * i + 2] & 0xFF) << 16 | (raw[4 * i + 3] & 0xFF) << 24;
+          if (i == 0) {
+            assertEquals(0, offsets[0], "offsets[0]");
+          } else {
+            assertTrue(offsets[i] >= offsets[i - 1], "offsets decrease at " + i);
+          }
+        }
+        byte[] data = read(dataPtr, offsets[rowCount], "data");
+        return new Decoded(length, nullCount, validity, null, offsets, data);
+      }
+      default:
+        return new Decoded(length, nullCount, validity,
+            read(valuesPtr, (long) rowCount * layout.byteWidth(), "values"), null, null);
+    }
+  }
+
+  private byte[] read(int ptr, long len, String what) {
+    checkRange(ptr, len, what);
+    return len == 0 ? new byte[0] : memory.raw().readBytes(ptr, (int) len);
+  }
+
+  private void checkRange(int ptr, long len, String what) {
+    long p = Integer.toUnsignedLong(ptr);
+    assertTrue(p != 0 || len == 0, what + " pointer is 0");
+    assertTrue(p + len <= memorySize(), what + " [" + p + ", +" + len + ") outside memory of "
+        + memorySize() + " bytes");
+  }
+
+  static int countOnes(byte[] bitmap, int bits) {
+    int ones = 0;
+    for (int i = 0; i < bits; i++) {
+      ones += (bitmap[i >> 3] >> (i & 7)) & 1;
+    }
+    return ones;
+  }
+}

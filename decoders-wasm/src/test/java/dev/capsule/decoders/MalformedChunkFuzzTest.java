@@ -1,0 +1,119 @@
+package dev.capsule.decoders;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import dev.capsule.decoders.TestColumn.Nulls;
+import dev.capsule.decoders.TestColumn.Shape;
+import dev.capsule.format.PhysicalLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Seeded random corruption of valid chunks. Whatever the bytes, every call returns (no trap), a
+ * failure comes with a message, a success produces a descriptor a distrustful reader accepts, and
+ * the decoder never touches the guard zones around the chunk nor writes into it.
+ */
+class MalformedChunkFuzzTest {
+  private static final int ROUNDS = 250;
+  private static final long[] INTERESTING = {0, 1, 2, 7, 8, 63, 64, 255, 256, 0x7FFFFFFFL,
+      0x80000000L, 0xFFFFFFFFL, 0xFFFFFFF8L};
+
+  @TestFactory
+  Stream<DynamicTest> corruptedChunks() {
+    List<DynamicTest> tests = new ArrayList<>();
+    for (String module : ShippedDecoders.modules()) {
+      for (PhysicalLayout layout : DecoderMatrixTest.LAYOUTS.get(module)) {
+        String name = module + " " + layout;
+        tests.add(dynamicTest(name, () -> fuzz(module, layout, new Random(name.hashCode()))));
+      }
+    }
+    return tests.stream();
+  }
+
+  private static void fuzz(String module, PhysicalLayout layout, Random rnd) {
+    // A host cap of 64 MiB, so that rows counts blown up by corruption end in "out of memory".
+    DecoderHarness h = new DecoderHarness(module, new MemoryLimits(2, 1024));
+    int accepted = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+      Nulls nulls = Nulls.values()[rnd.nextInt(3)];
+      Shape shape = Shape.values()[rnd.nextInt(3)];
+      TestColumn c = TestColumn.generate(layout, 1 + rnd.nextInt(60), nulls, shape,
+          DecoderMatrixTest.maxBits(module, layout), rnd);
+      byte[] chunk = mutate(Chunks.encode(module, c), rnd);
+      int handle = h.open(chunk);
+      if (handle == 0) {
+        assertFalse(h.error(0).isEmpty(), "capsule_open failed without a message");
+        continue;
+      }
+      accepted++;
+      long n = chunk.length >= 4 ? (chunk[0] & 0xFFL) | (chunk[1] & 0xFFL) << 8
+          | (chunk[2] & 0xFFL) << 16 | (chunk[3] & 0xFFL) << 24 : 0;
+      for (int k = 0; k < 6; k++) {
+        long first = n == 0 ? 0 : (rnd.nextLong() >>> 1) % Math.min(n + 2, 1 << 20);
+        long count = k == 0 ? Math.min(n, 5000) : rnd.nextInt(200);
+        if (k == 1) {
+          first = 0;
+          count = n; // the whole chunk, however large the corrupted row count
+        }
+        int rc = h.decodeRaw(handle, (int) first, (int) count);
+        if (rc != 0) {
+          assertTrue(rc >= 1 && rc <= 3, "return code " + rc);
+          assertFalse(h.error(handle).isEmpty(), "capsule_decode failed without a message");
+          continue;
+        }
+        assertTrue(first + count <= n, "decoded rows past the row count");
+        if (count <= 5000) {
+          h.readDescriptor(layout, (int) count);
+        }
+      }
+    }
+    assertTrue(accepted > 0, "no corrupted chunk was accepted; the fuzzer only exercises open");
+  }
+
+  static byte[] mutate(byte[] chunk, Random rnd) {
+    byte[] c = chunk.clone();
+    switch (rnd.nextInt(6)) {
+      case 0: // a few random bytes
+        for (int k = 1 + rnd.nextInt(3); k > 0 && c.length > 0; k--) {
+          c[rnd.nextInt(c.length)] = (byte) rnd.nextInt(256);
+        }
+        return c;
+      case 1: // one bit
+        if (c.length > 0) {
+          int i = rnd.nextInt(c.length);
+          c[i] ^= (byte) (1 << rnd.nextInt(8));
+        }
+        return c;
+      case 2: // an interesting u32 anywhere (lengths, counts, offsets, run ends)
+        if (c.length >= 4) {
+          int at = rnd.nextInt(c.length - 3);
+          long v = rnd.nextBoolean() ? INTERESTING[rnd.nextInt(INTERESTING.length)] : c.length + rnd.nextInt(9) - 4;
+          for (int k = 0; k < 4; k++) {
+            c[at + k] = (byte) (v >>> (8 * k));
+          }
+        }
+        return c;
+      case 3: // truncate
+        return Arrays.copyOf(c, rnd.nextInt(c.length + 1));
+      case 4: // extend
+        byte[] longer = Arrays.copyOf(c, c.length + 1 + rnd.nextInt(16));
+        return longer;
+      default: // the row count, keeping the rest
+        if (c.length >= 4) {
+          long v = rnd.nextBoolean() ? INTERESTING[rnd.nextInt(INTERESTING.length)] : rnd.nextInt(100);
+          for (int k = 0; k < 4; k++) {
+            c[k] = (byte) (v >>> (8 * k));
+          }
+        }
+        return c;
+    }
+  }
+}

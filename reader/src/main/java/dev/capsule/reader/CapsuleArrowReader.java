@@ -1,0 +1,144 @@
+package dev.capsule.reader;
+
+import dev.capsule.format.CapsuleFormatException;
+import dev.capsule.format.CapsuleFormatException.Location;
+import dev.capsule.format.FileMetadata;
+import dev.capsule.reader.wasm.ChunkDecoder;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Batches of a projection and row range of a Capsule file. A batch never spans two row groups; each
+ * row group's chunks get one decoder instance each, which serves all the batches of that group by
+ * random access.
+ */
+final class CapsuleArrowReader extends ArrowReader {
+  private final CapsuleReader file;
+  private final FileMetadata metadata;
+  private final int[] columns;
+  private final Schema projected;
+  private final int batchRows;
+  private final long endRow;
+
+  private long nextRow;
+  private int rowGroup = -1;
+  private long rowGroupStart;
+  private long rowGroupEnd;
+  private final ChunkDecoder[] decoders;
+  private long bytesRead;
+
+  CapsuleArrowReader(BufferAllocator allocator, CapsuleReader file, ScanOptions options) throws CapsuleFormatException {
+    super(allocator);
+    this.file = file;
+    this.metadata = file.metadata();
+    this.columns = resolveColumns(metadata, options.columns());
+    List<Field> fields = new ArrayList<>();
+    for (int c : columns) {
+      fields.add(metadata.schema().getFields().get(c));
+    }
+    this.projected = new Schema(fields, metadata.schema().getCustomMetadata());
+    this.batchRows = options.batchRows();
+    this.nextRow = Math.min(options.firstRow(), metadata.rowCount());
+    this.endRow = options.rowCount() > metadata.rowCount() - nextRow ? metadata.rowCount() : nextRow + options.rowCount();
+    this.decoders = new ChunkDecoder[columns.length];
+  }
+
+  private static int[] resolveColumns(FileMetadata metadata, List<String> names) throws CapsuleFormatException {
+    List<Field> fields = metadata.schema().getFields();
+    if (names == null) {
+      return java.util.stream.IntStream.range(0, fields.size()).toArray();
+    }
+    int[] indexes = new int[names.size()];
+    for (int i = 0; i < names.size(); i++) {
+      indexes[i] = -1;
+      for (int c = 0; c < fields.size(); c++) {
+        if (fields.get(c).getName().equals(names.get(i))) {
+          indexes[i] = c;
+          break;
+        }
+      }
+      if (indexes[i] < 0) {
+        throw new CapsuleFormatException(new Location(metadata.path(), -1, names.get(i), -1),
+            "no such column; the file has " + fields.stream().map(Field::getName).toList());
+      }
+    }
+    return indexes;
+  }
+
+  @Override
+  protected Schema readSchema() {
+    return projected;
+  }
+
+  @Override
+  public boolean loadNextBatch() throws IOException {
+    prepareLoadNextBatch();
+    VectorSchemaRoot root = getVectorSchemaRoot();
+    if (nextRow >= endRow) {
+      root.setRowCount(0);
+      closeDecoders();
+      return false;
+    }
+    if (nextRow >= rowGroupEnd) {
+      openRowGroupContaining(nextRow);
+    }
+    int count = (int) Math.min(batchRows, Math.min(endRow, rowGroupEnd) - nextRow);
+    int first = (int) (nextRow - rowGroupStart);
+    for (int i = 0; i < columns.length; i++) {
+      var vector = root.getVector(i);
+      decoders[i].decodeInto(first, count, vector);
+      if (vector.getNullCount() > 0 && !vector.getField().isNullable()) {
+        throw new CapsuleFormatException(metadata.location(rowGroup, columns[i]),
+            "column is declared not null but its chunk decodes to " + vector.getNullCount() + " null(s)");
+      }
+    }
+    root.setRowCount(count);
+    nextRow += count;
+    return true;
+  }
+
+  private void openRowGroupContaining(long row) throws IOException {
+    closeDecoders();
+    long start = rowGroup < 0 ? 0 : rowGroupEnd;
+    int group = rowGroup + 1;
+    while (start + metadata.rowGroup(group).getRowCount() <= row) {
+      start += metadata.rowGroup(group).getRowCount();
+      group++;
+    }
+    rowGroup = group;
+    rowGroupStart = start;
+    rowGroupEnd = start + metadata.rowGroup(group).getRowCount();
+    for (int i = 0; i < columns.length; i++) {
+      Location where = metadata.location(group, columns[i]);
+      var chunk = file.chunk(group, columns[i]);
+      bytesRead += chunk.remaining();
+      decoders[i] = ChunkDecoder.open(file.decoder(group, columns[i]), chunk,
+          metadata.schema().getFields().get(columns[i]), file.limits(), where);
+    }
+  }
+
+  private void closeDecoders() {
+    for (int i = 0; i < decoders.length; i++) {
+      if (decoders[i] != null) {
+        decoders[i].close();
+        decoders[i] = null;
+      }
+    }
+  }
+
+  @Override
+  public long bytesRead() {
+    return bytesRead;
+  }
+
+  @Override
+  protected void closeReadSource() {
+    closeDecoders();
+  }
+}

@@ -1,0 +1,189 @@
+package dev.capsule.reader.wasm;
+
+import dev.capsule.format.PhysicalLayout;
+import org.apache.arrow.memory.util.MemoryUtil;
+
+/**
+ * What one capsule_decode produced, checked against the ABI before anything reaches Arrow: the
+ * descriptor's fields, every buffer inside the wasm memory, offsets starting at 0 and never
+ * decreasing, UTF-8 for utf8 columns, and the null count against the bitmap. The host trusts
+ * nothing a decoder says.
+ *
+ * <p>One instance per {@link ChunkDecoder}, reused for every batch; after a successful
+ * {@link #check} its fields hold absolute addresses into the memory, valid until the next call
+ * into the module.
+ */
+final class DecoderOutput {
+  /** Descriptor size (ABI v1): five i64 then five u32. */
+  static final int DESCRIPTOR_BYTES = 60;
+
+  private final PhysicalLayout layout;
+  private final boolean utf8;
+
+  /** Absolute address of the validity bitmap, or 0 when the decoder left it out (no nulls). */
+  long validity;
+  long nullCount;
+  /** BIT: values bitmap; FIXEDw: values; VARIABLE: offsets. */
+  long values;
+  long valuesBytes;
+  /** VARIABLE only: the data buffer. */
+  long data;
+  long dataBytes;
+
+  DecoderOutput(PhysicalLayout layout, boolean utf8) {
+    this.layout = layout;
+    this.utf8 = utf8;
+  }
+
+  /**
+   * @param firstRow only for messages: row numbers in them are rows of the chunk
+   * @throws InvalidOutputException naming the first broken rule
+   */
+  void check(OffHeapMemory memory, int descriptor, int firstRow, int rowCount) {
+    long base = memory.address();
+    long size = memory.byteSize();
+    long d = base + inside(size, descriptor, DESCRIPTOR_BYTES, "the descriptor");
+    long length = MemoryUtil.getLong(d);
+    long nulls = MemoryUtil.getLong(d + 8);
+    long offset = MemoryUtil.getLong(d + 16);
+    long nBuffers = MemoryUtil.getLong(d + 24);
+    long nChildren = MemoryUtil.getLong(d + 32);
+    int buffers = MemoryUtil.getInt(d + 40);
+    int children = MemoryUtil.getInt(d + 44);
+    int dictionary = MemoryUtil.getInt(d + 48);
+
+    if (length != rowCount) {
+      throw invalid("length is " + length + ", " + rowCount + " rows were requested");
+    }
+    if (offset != 0) {
+      throw invalid("offset is " + offset + ", it must be 0");
+    }
+    if (nChildren != 0 || children != 0) {
+      throw invalid("has children (n_children " + nChildren + "); layout " + layout + " has none");
+    }
+    if (dictionary != 0) {
+      throw invalid("has a dictionary; decoders must output plain values");
+    }
+    if (nBuffers != layout.bufferCount()) {
+      throw invalid("n_buffers is " + nBuffers + ", layout " + layout + " has " + layout.bufferCount());
+    }
+    if (nulls < 0 || nulls > rowCount) {
+      throw invalid("null_count " + nulls + " is outside [0, " + rowCount + "]");
+    }
+    long table = base + inside(size, buffers, 4L * layout.bufferCount(), "the buffer table");
+    int validityPtr = MemoryUtil.getInt(table);
+    int valuesPtr = MemoryUtil.getInt(table + 4);
+    long bitmapBytes = (rowCount + 7L) >>> 3;
+
+    if (validityPtr == 0) {
+      if (nulls != 0) {
+        throw invalid("null_count is " + nulls + " but there is no validity bitmap");
+      }
+      validity = 0;
+    } else {
+      validity = base + inside(size, validityPtr, bitmapBytes, "the validity bitmap");
+      long counted = rowCount - Bitmaps.countOnes(validity, rowCount);
+      if (counted != nulls) {
+        throw invalid("null_count is " + nulls + " but the validity bitmap has " + counted + " nulls");
+      }
+    }
+    nullCount = nulls;
+
+    if (layout == PhysicalLayout.VARIABLE) {
+      valuesBytes = 4L * (rowCount + 1);
+      values = base + inside(size, valuesPtr, valuesBytes, "the offsets buffer");
+      dataBytes = checkOffsets(values, rowCount, firstRow);
+      data = base + inside(size, MemoryUtil.getInt(table + 8), dataBytes, "the data buffer");
+      if (utf8) {
+        checkUtf8(firstRow, rowCount);
+      }
+    } else {
+      valuesBytes = layout == PhysicalLayout.BIT ? bitmapBytes : (long) layout.byteWidth() * rowCount;
+      values = base + inside(size, valuesPtr, valuesBytes, "the values buffer");
+      data = 0;
+      dataBytes = 0;
+    }
+  }
+
+  /** Offset of [pointer, pointer + bytes) in a memory of size bytes, after checking it lies inside. */
+  private static long inside(long size, int pointer, long bytes, String what) {
+    long start = pointer & 0xFFFFFFFFL;
+    if (start + bytes > size) {
+      throw invalid(what + " [" + start + ", " + (start + bytes) + ") is outside the " + size
+          + "-byte memory");
+    }
+    return start;
+  }
+
+  /** Checks offsets[0] = 0 and offsets never decrease; returns offsets[n], the data size. */
+  private static long checkOffsets(long offsets, int n, int firstRow) {
+    int first = MemoryUtil.getInt(offsets);
+    if (first != 0) {
+      throw invalid("offsets[0] is " + first + ", it must be 0");
+    }
+    int previous = 0;
+    long end = offsets + 4L * n;
+    // Branch-free accumulation keeps the loop tight; the failing row is located only on error.
+    int decreased = 0;
+    for (long p = offsets + 4; p <= end; p += 4) {
+      int next = MemoryUtil.getInt(p);
+      decreased |= next - previous | next; // negative if next < previous (both >= 0) or next < 0
+      previous = next;
+    }
+    if (decreased < 0) {
+      for (int i = 1; i <= n; i++) {
+        int a = MemoryUtil.getInt(offsets + 4L * (i - 1));
+        int b = MemoryUtil.getInt(offsets + 4L * i);
+        if (b < a) {
+          throw invalid("offsets decrease at row " + (firstRow + (long) i - 1) + ": " + a + " then " + b);
+        }
+      }
+    }
+    return previous;
+  }
+
+  private void checkUtf8(int firstRow, int rowCount) {
+    long bad = Utf8.check(data, dataBytes);
+    if (bad >= 0) {
+      throw invalid("row " + (firstRow + rowOf(bad, rowCount)) + " is not valid UTF-8 (byte "
+          + bad + " of the data buffer)");
+    }
+    if (bad == Utf8.ASCII) {
+      return;
+    }
+    // The data as a whole is valid; each value is too unless one starts inside a character.
+    for (int i = 1; i < rowCount; i++) {
+      int start = MemoryUtil.getInt(values + 4L * i);
+      if (start < dataBytes && (MemoryUtil.getByte(data + start) & 0xC0) == 0x80) {
+        throw invalid("row " + (firstRow + (long) i - 1) + " is not valid UTF-8 (a character "
+            + "continues into the next row)");
+      }
+    }
+  }
+
+  /** The row whose value holds data byte at (offsets are monotonic: binary search). */
+  private long rowOf(long at, int rowCount) {
+    int lo = 0;
+    int hi = rowCount - 1;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (MemoryUtil.getInt(values + 4L * mid) <= at) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
+  private static InvalidOutputException invalid(String message) {
+    return new InvalidOutputException(message);
+  }
+
+  /** The decoder's output breaks the ABI; ChunkDecoder adds the location and the module. */
+  static final class InvalidOutputException extends RuntimeException {
+    InvalidOutputException(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

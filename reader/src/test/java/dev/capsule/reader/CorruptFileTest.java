@@ -1,0 +1,100 @@
+package dev.capsule.reader;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.capsule.format.CapsuleFormatException;
+import dev.capsule.format.proto.ColumnChunk;
+import dev.capsule.format.proto.DecoderModule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Damaged copies of a golden file fail with an error that says where, and leak nothing. */
+class CorruptFileTest {
+  private static final Path GOLDEN = GoldenFilesReadTest.GOLDEN.resolve("ints-ree.capsule");
+
+  @TempDir Path dir;
+
+  @Test
+  void aFlippedChunkByteFailsItsChecksumAndNamesTheChunk() throws IOException {
+    ColumnChunk chunk;
+    try (CapsuleReader reader = CapsuleReader.open(GOLDEN)) {
+      chunk = reader.metadata().rowGroup(0).getColumns(0);
+    }
+    Path damaged = damage(bytes -> bytes[(int) chunk.getOffset() + 9] ^= 0x40);
+    String message = scanFailure(damaged);
+    assertContains(message, "checksum mismatch");
+    assertContains(message, "row group 0");
+    assertContains(message, "column 'x'");
+    assertContains(message, "byte offset " + chunk.getOffset());
+  }
+
+  @Test
+  void aFlippedDecoderByteFailsItsSha256() throws IOException {
+    DecoderModule module;
+    try (CapsuleReader reader = CapsuleReader.open(GOLDEN)) {
+      module = reader.metadata().footer().getDecoders(0);
+    }
+    Path damaged = damage(bytes -> bytes[(int) module.getOffset() + 100] ^= 1);
+    String message = scanFailure(damaged);
+    assertContains(message, "SHA-256");
+    assertContains(message, "byte offset " + module.getOffset());
+  }
+
+  @Test
+  void aTruncatedFileIsNotACapsuleFile() throws IOException {
+    byte[] bytes = Files.readAllBytes(GOLDEN);
+    for (int keep : new int[] {0, 7, 20, bytes.length / 2, bytes.length - 1}) {
+      Path truncated = dir.resolve("truncated-" + keep + ".capsule");
+      Files.write(truncated, Arrays.copyOf(bytes, keep));
+      CapsuleFormatException e = assertThrows(CapsuleFormatException.class, () -> CapsuleReader.open(truncated).close());
+      assertContains(e.getMessage(), truncated.toString());
+    }
+  }
+
+  @Test
+  void aMissingFileSaysSo() {
+    Path missing = dir.resolve("nope.capsule");
+    NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> CapsuleReader.open(missing));
+    assertContains(e.getMessage(), "nope.capsule");
+  }
+
+  private interface Mutation {
+    void apply(byte[] bytes);
+  }
+
+  private Path damage(Mutation mutation) throws IOException {
+    byte[] bytes = Files.readAllBytes(GOLDEN);
+    mutation.apply(bytes);
+    Path damaged = dir.resolve("damaged.capsule");
+    Files.write(damaged, bytes);
+    return damaged;
+  }
+
+  private static String scanFailure(Path file) throws IOException {
+    try (BufferAllocator allocator = new RootAllocator();
+        CapsuleReader reader = CapsuleReader.open(file)) {
+      CapsuleFormatException e = assertThrows(CapsuleFormatException.class, () -> {
+        try (ArrowReader batches = reader.scan(allocator, ScanOptions.all())) {
+          while (batches.loadNextBatch()) {
+            // keep reading until the damage is found
+          }
+        }
+      });
+      assertContains(e.getMessage(), file.toString());
+      return e.getMessage();
+    }
+  }
+
+  private static void assertContains(String message, String expected) {
+    assertTrue(message.contains(expected), () -> "'" + message + "' lacks '" + expected + "'");
+  }
+}

@@ -1,0 +1,275 @@
+package dev.capsule.writer;
+
+import com.google.protobuf.ByteString;
+import dev.capsule.format.Checksums;
+import dev.capsule.format.ColumnValues;
+import dev.capsule.format.FileLayout;
+import dev.capsule.format.FooterCodec;
+import dev.capsule.format.PhysicalLayout;
+import dev.capsule.format.proto.ColumnChunk;
+import dev.capsule.format.proto.DecoderModule;
+import dev.capsule.format.proto.Footer;
+import dev.capsule.format.proto.KeyValue;
+import dev.capsule.format.proto.RowGroup;
+import dev.capsule.writer.encoding.Encoding;
+import dev.capsule.writer.encoding.EncodingSelector;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Writes Arrow batches to a Capsule file, one row group at a time, so memory stays bounded by the
+ * row group size. The file appears at its path only when {@link #close()} succeeds: until then the
+ * bytes go to a temporary file beside it, which {@link #abort()} (or any failure) deletes.
+ *
+ * <pre>{@code
+ * try (CapsuleWriter writer = CapsuleWriter.create(path, root.getSchema(), WriterOptions.defaults())) {
+ *   writer.write(root);
+ * }
+ * }</pre>
+ */
+public final class CapsuleWriter implements AutoCloseable {
+  private final Path target;
+  private final Path temporary;
+  private final FileChannel out;
+  private final Schema schema;
+  private final WriterOptions options;
+  private final EncodingSelector selector;
+  private final List<ColumnBuffer> columns = new ArrayList<>();
+  private final List<RowGroup> rowGroups = new ArrayList<>();
+  /** Decoder modules in order of first use; each distinct module is stored once. */
+  private final Map<String, Integer> decoderIndex = new LinkedHashMap<>();
+  private final List<byte[]> decoderBytes = new ArrayList<>();
+  private final List<String> decoderNames = new ArrayList<>();
+  private long position;
+  private long rowCount;
+  private boolean finished;
+
+  private CapsuleWriter(Path target, Path temporary, FileChannel out, Schema schema, WriterOptions options,
+      EncodingSelector selector) {
+    this.target = target;
+    this.temporary = temporary;
+    this.out = out;
+    this.schema = schema;
+    this.options = options;
+    this.selector = selector;
+    for (Field field : schema.getFields()) {
+      columns.add(new ColumnBuffer(field));
+    }
+  }
+
+  /**
+   * Starts a file at {@code target}.
+   *
+   * @throws IllegalArgumentException if the schema has a type or nesting format version 1 cannot store
+   */
+  public static CapsuleWriter create(Path target, Schema schema, WriterOptions options) throws IOException {
+    for (Field field : schema.getFields()) {
+      if (field.getDictionary() != null) {
+        throw new IllegalArgumentException("column '" + field.getName() + "': Arrow dictionary-encoded fields are not "
+            + "supported; pass the decoded values, the writer chooses dictionary encoding itself");
+      }
+      if (!field.getChildren().isEmpty()) {
+        throw new IllegalArgumentException("column '" + field.getName() + "': nested types are not supported by format version 1");
+      }
+      try {
+        PhysicalLayout.of(field.getType());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("column '" + field.getName() + "': " + e.getMessage(), e);
+      }
+    }
+    for (String column : options.forcedEncodings().keySet()) {
+      if (schema.getFields().stream().noneMatch(f -> f.getName().equals(column))) {
+        throw new IllegalArgumentException("an encoding is forced for column '" + column + "', which the schema does not have");
+      }
+    }
+    EncodingSelector selector = EncodingSelector.builtIn().withExtra(options.extraEncodings());
+    options.forcedEncodings().values().forEach(selector::encoding); // unknown names fail now, not mid-file
+    Path absolute = target.toAbsolutePath();
+    // Beside the target so the final rename stays on one file system; not createTempFile, whose
+    // owner-only permissions would carry over to the finished file.
+    Path temporary = absolute.resolveSibling("." + absolute.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
+    FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+    CapsuleWriter writer = new CapsuleWriter(absolute, temporary, out, schema, options, selector);
+    try {
+      writer.writeBytes(FileLayout.header());
+    } catch (IOException | RuntimeException e) {
+      writer.abort();
+      throw e;
+    }
+    return writer;
+  }
+
+  public Schema schema() {
+    return schema;
+  }
+
+  /** Appends every row of the batch, whose schema must equal the file's. */
+  public void write(VectorSchemaRoot batch) throws IOException {
+    checkOpen();
+    if (!batch.getSchema().equals(schema)) {
+      abort();
+      throw new IllegalArgumentException("batch schema " + batch.getSchema() + " differs from the file schema " + schema);
+    }
+    try {
+      int total = batch.getRowCount();
+      int done = 0;
+      while (done < total) {
+        int buffered = columns.get(0).rowCount();
+        int take = Math.min(total - done, options.rowGroupRows() - buffered);
+        for (int c = 0; c < columns.size(); c++) {
+          columns.get(c).append(batch.getVector(c), done, take);
+        }
+        done += take;
+        if (columns.get(0).rowCount() >= options.rowGroupRows() || bufferedBytes() >= options.maxRowGroupBytes()) {
+          flushRowGroup();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      abort();
+      throw e;
+    }
+  }
+
+  private long bufferedBytes() {
+    long bytes = 0;
+    for (ColumnBuffer column : columns) {
+      bytes += column.bufferedBytes();
+    }
+    return bytes;
+  }
+
+  private void flushRowGroup() throws IOException {
+    int rows = columns.isEmpty() ? 0 : columns.get(0).rowCount();
+    if (rows == 0) {
+      return;
+    }
+    RowGroup.Builder group = RowGroup.newBuilder().setRowCount(rows);
+    for (int c = 0; c < columns.size(); c++) {
+      Field field = schema.getFields().get(c);
+      ColumnValues values = columns.get(c).drain();
+      String forced = options.forcedEncodings().get(field.getName());
+      EncodingSelector.Selection choice;
+      try {
+        choice = forced == null ? selector.select(values) : selector.force(forced, values);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("row group " + rowGroups.size() + ", column '" + field.getName() + "': " + e.getMessage(), e);
+      }
+      byte[] chunk = choice.bytes();
+      long offset = position;
+      writeBytes(chunk);
+      group.addColumns(ColumnChunk.newBuilder()
+          .setOffset(offset)
+          .setLength(chunk.length)
+          .setEncoding(choice.encoding().name())
+          .setDecoder(decoderFor(choice.encoding()))
+          .setCrc32C(Checksums.crc32c(chunk))
+          .setStatistics(ChunkStatistics.of(values, field.getType())));
+    }
+    rowGroups.add(group.build());
+    rowCount += rows;
+  }
+
+  private int decoderFor(Encoding encoding) {
+    return decoderIndex.computeIfAbsent(encoding.decoderModule(), module -> {
+      decoderBytes.add(encoding.decoderModuleBytes());
+      decoderNames.add("capsule." + module);
+      return decoderBytes.size() - 1;
+    });
+  }
+
+  /** Writes the last row group, the decoder modules and the footer, then moves the file into place. */
+  @Override
+  public void close() throws IOException {
+    if (finished) {
+      return;
+    }
+    try {
+      flushRowGroup();
+      Footer.Builder footer = Footer.newBuilder()
+          .setFormatMajor(FileLayout.FORMAT_MAJOR)
+          .setFormatMinor(FileLayout.FORMAT_MINOR)
+          .setArrowSchema(ByteString.copyFrom(schema.serializeAsMessage()))
+          .setRowCount(rowCount)
+          .addAllRowGroups(rowGroups)
+          .setCreatedBy(options.createdBy());
+      for (int d = 0; d < decoderBytes.size(); d++) {
+        byte[] module = decoderBytes.get(d);
+        footer.addDecoders(DecoderModule.newBuilder()
+            .setSha256(ByteString.copyFrom(Checksums.sha256(module)))
+            .setOffset(position)
+            .setLength(module.length)
+            .setAbiVersion(FileLayout.DECODER_ABI_VERSION)
+            .setName(decoderNames.get(d)));
+        writeBytes(module);
+      }
+      options.metadata().forEach((k, v) -> footer.addMetadata(KeyValue.newBuilder().setKey(k).setValue(v)));
+      Footer built = footer.build();
+      if (built.getSerializedSize() > FileLayout.MAX_FOOTER_SIZE) {
+        throw new IOException(target + ": the footer would be " + built.getSerializedSize()
+            + " bytes, more than readers accept (" + FileLayout.MAX_FOOTER_SIZE + "); use larger row groups");
+      }
+      writeBytes(FooterCodec.encode(built));
+      out.force(true);
+      out.close();
+      moveIntoPlace();
+      finished = true;
+    } catch (IOException | RuntimeException e) {
+      abort();
+      throw e;
+    }
+  }
+
+  private void moveIntoPlace() throws IOException {
+    try {
+      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** Discards everything written so far; the target path is left untouched. Safe to call twice. */
+  public void abort() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    try {
+      out.close();
+    } catch (IOException ignored) {
+      // The file is being deleted; a failed close changes nothing.
+    }
+    try {
+      Files.deleteIfExists(temporary);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not delete temporary file " + temporary, e);
+    }
+  }
+
+  private void checkOpen() {
+    if (finished) {
+      throw new IllegalStateException("writer for " + target + " is closed");
+    }
+  }
+
+  private void writeBytes(byte[] bytes) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    while (buffer.hasRemaining()) {
+      position += out.write(buffer);
+    }
+  }
+}

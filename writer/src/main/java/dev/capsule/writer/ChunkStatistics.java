@@ -1,0 +1,196 @@
+package dev.capsule.writer;
+
+import com.google.protobuf.ByteString;
+import dev.capsule.format.ColumnValues;
+import dev.capsule.format.PhysicalLayout;
+import dev.capsule.format.proto.Statistics;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+
+/**
+ * Null count, min and max of a chunk, encoded as SPEC.md "Statistics values" says: fixed-width
+ * values as their little-endian bytes; booleans as one byte; utf8/binary as the bytes themselves,
+ * compared unsigned, and left out when longer than {@link #MAX_BINARY_STAT}. Floats ignore NaN;
+ * min and max are absent when no value qualifies.
+ */
+final class ChunkStatistics {
+  static final int MAX_BINARY_STAT = 64;
+
+  private ChunkStatistics() {}
+
+  static Statistics of(ColumnValues values, ArrowType type) {
+    Statistics.Builder stats = Statistics.newBuilder().setNullCount(values.nullCount());
+    byte[][] minMax = minMax(values, type);
+    if (minMax != null) {
+      stats.setMin(ByteString.copyFrom(minMax[0])).setMax(ByteString.copyFrom(minMax[1]));
+    }
+    return stats.build();
+  }
+
+  private static byte[][] minMax(ColumnValues values, ArrowType type) {
+    int n = values.rowCount();
+    PhysicalLayout layout = values.layout();
+    byte[] data = values.data();
+    switch (type.getTypeID()) {
+      case Bool: {
+        boolean seenFalse = false;
+        boolean seenTrue = false;
+        for (int i = 0; i < n; i++) {
+          if (values.isValid(i)) {
+            boolean v = (data[i >>> 3] & (1 << (i & 7))) != 0;
+            seenTrue |= v;
+            seenFalse |= !v;
+          }
+        }
+        if (!seenFalse && !seenTrue) {
+          return null;
+        }
+        return new byte[][] {{(byte) (seenFalse ? 0 : 1)}, {(byte) (seenTrue ? 1 : 0)}};
+      }
+      case Int:
+      case Date:
+      case Timestamp: {
+        boolean signed = !(type instanceof ArrowType.Int) || ((ArrowType.Int) type).getIsSigned();
+        int width = layout.byteWidth();
+        ByteBuffer buffer = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        long min = 0;
+        long max = 0;
+        boolean any = false;
+        for (int i = 0; i < n; i++) {
+          if (!values.isValid(i)) {
+            continue;
+          }
+          long v = readInteger(buffer, i * width, width, signed);
+          if (!any) {
+            min = v;
+            max = v;
+            any = true;
+          } else if (signed) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+          } else {
+            min = Long.compareUnsigned(v, min) < 0 ? v : min;
+            max = Long.compareUnsigned(v, max) > 0 ? v : max;
+          }
+        }
+        return any ? new byte[][] {littleEndian(min, width), littleEndian(max, width)} : null;
+      }
+      case FloatingPoint: {
+        int width = layout.byteWidth();
+        ByteBuffer buffer = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        boolean any = false;
+        for (int i = 0; i < n; i++) {
+          if (!values.isValid(i)) {
+            continue;
+          }
+          double v = width == 4 ? buffer.getFloat(i * 4) : buffer.getDouble(i * 8);
+          if (!Double.isNaN(v)) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+            any = true;
+          }
+        }
+        if (!any) {
+          return null;
+        }
+        ByteBuffer out = ByteBuffer.allocate(2 * width).order(ByteOrder.LITTLE_ENDIAN);
+        if (width == 4) {
+          out.putFloat((float) min).putFloat((float) max);
+        } else {
+          out.putDouble(min).putDouble(max);
+        }
+        byte[] both = out.array();
+        return new byte[][] {Arrays.copyOf(both, width), Arrays.copyOfRange(both, width, 2 * width)};
+      }
+      case Decimal: {
+        byte[] min = null;
+        byte[] max = null;
+        for (int i = 0; i < n; i++) {
+          if (!values.isValid(i)) {
+            continue;
+          }
+          byte[] v = Arrays.copyOfRange(data, i * 16, i * 16 + 16);
+          if (min == null || compareInt128(v, min) < 0) {
+            min = v;
+          }
+          if (max == null || compareInt128(v, max) > 0) {
+            max = v;
+          }
+        }
+        return min == null ? null : new byte[][] {min, max};
+      }
+      case Utf8:
+      case Binary: {
+        int[] offsets = values.offsets();
+        int minRow = -1;
+        int maxRow = -1;
+        for (int i = 0; i < n; i++) {
+          if (!values.isValid(i)) {
+            continue;
+          }
+          if (minRow < 0 || compareBytes(data, offsets, i, minRow) < 0) {
+            minRow = i;
+          }
+          if (maxRow < 0 || compareBytes(data, offsets, i, maxRow) > 0) {
+            maxRow = i;
+          }
+        }
+        if (minRow < 0
+            || offsets[minRow + 1] - offsets[minRow] > MAX_BINARY_STAT
+            || offsets[maxRow + 1] - offsets[maxRow] > MAX_BINARY_STAT) {
+          return null;
+        }
+        return new byte[][] {
+          Arrays.copyOfRange(data, offsets[minRow], offsets[minRow + 1]),
+          Arrays.copyOfRange(data, offsets[maxRow], offsets[maxRow + 1])
+        };
+      }
+      default:
+        return null;
+    }
+  }
+
+  private static long readInteger(ByteBuffer buffer, int at, int width, boolean signed) {
+    switch (width) {
+      case 1:
+        return signed ? buffer.get(at) : buffer.get(at) & 0xFFL;
+      case 2:
+        return signed ? buffer.getShort(at) : buffer.getShort(at) & 0xFFFFL;
+      case 4:
+        return signed ? buffer.getInt(at) : buffer.getInt(at) & 0xFFFF_FFFFL;
+      default:
+        return buffer.getLong(at);
+    }
+  }
+
+  private static byte[] littleEndian(long value, int width) {
+    byte[] out = new byte[width];
+    for (int i = 0; i < width; i++) {
+      out[i] = (byte) (value >>> (8 * i));
+    }
+    return out;
+  }
+
+  /** Signed comparison of two little-endian 128-bit integers. */
+  private static int compareInt128(byte[] a, byte[] b) {
+    int high = Byte.compare(a[15], b[15]);
+    if (high != 0) {
+      return high;
+    }
+    for (int i = 14; i >= 0; i--) {
+      int c = Integer.compare(a[i] & 0xFF, b[i] & 0xFF);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return 0;
+  }
+
+  private static int compareBytes(byte[] data, int[] offsets, int a, int b) {
+    return Arrays.compareUnsigned(data, offsets[a], offsets[a + 1], data, offsets[b], offsets[b + 1]);
+  }
+}

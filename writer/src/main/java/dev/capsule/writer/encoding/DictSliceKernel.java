@@ -1,0 +1,61 @@
+package dev.capsule.writer.encoding;
+
+import dev.capsule.format.ColumnValues;
+import dev.capsule.format.PhysicalLayout;
+
+/** capsule.dict for FIXED16 and VARIABLE values: the dictionary is a {@link SliceHashTable}. */
+final class DictSliceKernel {
+  private DictSliceKernel() {}
+
+  /** Writes the dictionary (after dict_size) and the codes of a chunk of {@code size} entries. */
+  static void encode(ChunkWriter out, ColumnValues values, int size) {
+    byte[] data = values.data();
+    int n = values.rowCount();
+    SliceHashTable table = new SliceHashTable(data);
+    for (int i = 0; i < n; i++) {
+      if (values.isValid(i)) {
+        addRow(table, values, i);
+      }
+    }
+    boolean variable = values.layout() == PhysicalLayout.VARIABLE;
+    int width = values.layout().byteWidth();
+    if (table.size() == 0 && n > 0) {
+      // All rows null: one entry of zero bytes (FIXED16) or the empty value (VARIABLE).
+      DictEncoding.checkSize(size, 1);
+      if (variable) {
+        out.u32(0);
+        out.u32(0);
+      } else {
+        out.zeros(width);
+      }
+    } else {
+      DictEncoding.checkSize(size, table.size());
+      if (variable) {
+        long total = 0;
+        out.u32(0);
+        for (int code = 0; code < size; code++) {
+          total += table.length(code);
+          out.u32(total);
+        }
+      }
+      for (int code = 0; code < size; code++) {
+        out.bytes(data, table.start(code), table.length(code));
+      }
+    }
+    BitPacker codes = DictEncoding.codes(out, n, size);
+    if (DictEncoding.codeWidth(size) > 0) {
+      for (int i = 0; i < n; i++) {
+        codes.put(values.isValid(i) ? addRow(table, values, i) : 0);
+      }
+      codes.flush();
+    }
+  }
+
+  private static int addRow(SliceHashTable table, ColumnValues values, int row) {
+    int[] offsets = values.offsets();
+    if (offsets == null) {
+      return table.add(row * 16, 16);
+    }
+    return table.add(offsets[row], offsets[row + 1] - offsets[row]);
+  }
+}

@@ -1,0 +1,40 @@
+package dev.capsule.writer.encoding;
+
+import java.util.List;
+
+/** The encodings the project ships, each with its decoder module in decoders-wasm. */
+public final class Encodings {
+  private static final Encoding PLAIN = new PlainEncoding();
+  private static final Encoding REE = new ReeEncoding();
+  private static final Encoding BITPACK = new BitpackEncoding();
+  private static final Encoding DICT = new DictEncoding();
+  /** Fastest to decode first: the selector's tie-break order. */
+  private static final List<Encoding> BUILT_IN = List.of(PLAIN, BITPACK, REE, DICT);
+
+  private Encodings() {}
+
+  /** capsule.plain: every layout. */
+  public static Encoding plain() {
+    return PLAIN;
+  }
+
+  /** capsule.ree: every layout. */
+  public static Encoding ree() {
+    return REE;
+  }
+
+  /** capsule.bitpack: 1- to 8-byte integers whose range fits 56 bits. */
+  public static Encoding bitpack() {
+    return BITPACK;
+  }
+
+  /** capsule.dict: every layout but BIT. */
+  public static Encoding dict() {
+    return DICT;
+  }
+
+  /** plain, bitpack, ree, dict: roughly fastest to slowest to decode. */
+  public static List<Encoding> builtIn() {
+    return BUILT_IN;
+  }
+}
