@@ -21,18 +21,15 @@ for tool in "$CLANG" "$WASM_LD"; do
   fi
 done
 
-# Wasm features: MVP + bulk-memory (memory.fill/copy) + sign-extension + non-trapping
-# float-to-int + mutable globals (the shadow-stack pointer). Never SIMD: Chicory's compiler has none.
+# Wasm features: MVP + bulk-memory (memory.fill/memory.copy for runs and copies) + sign-extension,
+# all within decoder ABI v1. Never SIMD: Chicory's compiler has none.
 CFLAGS=(
   --target=wasm32
   -O2
   -nostdlib
   -ffreestanding
-  -fno-builtin-printf
   -mbulk-memory
   -msign-ext
-  -mnontrapping-fptoint
-  -mmutable-globals
   -std=c11
   -Wall -Wextra -Werror
 )
@@ -47,14 +44,16 @@ LDFLAGS=(
 )
 
 mkdir -p "$out"
+out="$(cd "$out" && pwd)"  # absolute: the loop below runs in the source directory
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 # Compile from inside the source directory with relative file names, so nothing depends on where
-# the checkout lives.
+# the checkout lives. The two steps (rather than clang driving the linker) name wasm-ld-14
+# explicitly: Debian's clang-14 would look for an unversioned wasm-ld.
 cd "$here/src/main/c"
 for module in plain ree bitpack dict; do
   "$CLANG" "${CFLAGS[@]}" -c "$module.c" -o "$tmp/$module.o"
   "$WASM_LD" "${LDFLAGS[@]}" "$tmp/$module.o" -o "$tmp/$module.wasm"
-  cp "$tmp/$module.wasm" "$out/$module.wasm"
+  install -m 0644 "$tmp/$module.wasm" "$out/$module.wasm"  # data, not executables
 done

@@ -2,14 +2,16 @@
  * bitpack.c - decoder module `bitpack` for the encoding `capsule.bitpack` (frame of reference +
  * bit-packing). Layouts FIXED1, FIXED2, FIXED4, FIXED8.
  *
- * Payload at P (see format-spec/SPEC-encodings-draft.md):
+ * Payload at P (see format-spec/SPEC.md):
  *   0   i64 reference
  *   8   u8  bit_width b (0..56)
  *   9   7 reserved zero bytes
  *   16  ceil8(n*b) bytes of deltas packed LSB-first, then 8 zero bytes of padding
  *
- * Value i = (reference + delta_i) mod 2^64, truncated to the layout's width. One 8-byte load per
- * value (in bounds thanks to the padding), in groups of 8 with loop-invariant offsets.
+ * Value i = (reference + delta_i) mod 2^64, truncated to the layout's width. Deltas are unpacked
+ * in groups of 8 rows: each 8-byte load (in bounds thanks to the padding) serves up to 8 deltas,
+ * and the outputs of a group are written with 8-byte stores; one kernel per output width and
+ * deltas-per-load (capsule_abi.h, "Bit unpacking").
  */
 #define CAPSULE_ENCODING "capsule.bitpack"
 #include "capsule_abi.h"
@@ -46,7 +48,8 @@ static int bitpack_open(capsule_chunk *c, cursor *cur) {
   return expect_end(cur);
 }
 
-/* Rows [first, first + count) one at a time (at most 7 before the first group and after the last). */
+/* Rows [first, first + count) one at a time (the <= 7 rows before the first group and after the
+ * last one). */
 static NOINLINE void unpack_slow(u8 *out, const bitpack_state *s, u64 first, u32 count, u32 w) {
   const u64 mask = low_mask(s->bits);
 #pragma clang loop unroll(disable)

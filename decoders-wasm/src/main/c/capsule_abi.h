@@ -3,7 +3,7 @@
  * on the encoding, memory management, chunk-header parsing, error messages and the bit-level
  * kernels (validity copy, bit unpacking).
  *
- * The byte contract is format-spec/SPEC-encodings-draft.md. Each module (plain.c, ree.c,
+ * The byte contract is format-spec/SPEC.md. Each module (plain.c, ree.c,
  * bitpack.c, dict.c) is a single translation unit that includes this header, so everything here is
  * `static` and clang specialises it per module.
  *
@@ -17,10 +17,23 @@
  * the arena to the persistent boundary and allocates its output buffers from it, growing the
  * memory (memory.grow) when needed. Nothing is ever freed: the ABI has no call for it.
  *
+ * The chunk and the descriptor must lie in memory from capsule_alloc (checked), so no output
+ * buffer can overlap them.
+ *
  * Trust: the chunk is untrusted. capsule_open validates every size and offset with 64-bit
  * arithmetic (cheap, O(1) or O(runs / dictionary entries)); what is proportional to the rows is
  * checked while decoding (codes < dict_size, plain offsets monotonic in the window). No decoder
- * reads or writes outside [chunk, chunk + chunk_len) except its own output buffers.
+ * reads or writes outside [chunk, chunk + chunk_len) except its own output buffers; where a
+ * kernel reads a few bytes past a value (8-byte loads), the comment there says why those bytes
+ * are still inside the chunk.
+ *
+ * Speed under Chicory's compiler: every wasm load or store becomes a call through the host's
+ * Memory (bounds checks included) and every loop back-edge an interruption check, while plain
+ * arithmetic is nearly free. So the kernels are written to do few of both: one 8-byte load
+ * serves several packed values, narrow outputs are combined into 8-byte stores, short runs are
+ * written as whole words, hot loops are unrolled, and long runs and copies use memory.fill and
+ * memory.copy. Functions stay small (each becomes one JVM method, and HotSpot does not JIT
+ * methods above 8000 bytecode bytes).
  */
 #ifndef CAPSULE_ABI_H
 #define CAPSULE_ABI_H
@@ -124,7 +137,7 @@ typedef struct {
 
 static capsule_msg g_open_error;      /* capsule_error(0): the last capsule_open failure */
 static capsule_msg g_handle_error;    /* capsule_error(h) for an h that is not a handle */
-static capsule_msg *g_msg = &g_open_error; /* where fail() writes; set by open/decode */
+static capsule_msg *g_msg = &g_open_error; /* where failf writes; set by open/decode */
 
 SHARED void msg_put_str(capsule_msg *m, const char *s) {
   while (*s && m->len < MSG_CAP) m->text[m->len++] = *s++;
@@ -489,14 +502,20 @@ SHARED u32 layout_accept_bit(u32 code) {
 }
 
 /*
- * Validates the chunk pointer and the 8-byte header (+ validity bitmap) and fills c; on success
- * the cursor is positioned at the payload. Returns 0 or an error code (message set).
+ * True if [ptr, ptr + len) lies in memory handed out by capsule_alloc (the persistent region), so
+ * that no output buffer of a later decode can overlap it.
+ */
+static ALWAYS_INLINE int in_allocated(u32 ptr, u64 len) {
+  heap_init();
+  return ptr >= align8((u64)(uintptr_t)&__heap_base) && (u64)ptr + len <= g_persist_top;
+}
+
+/*
+ * Validates the 8-byte header (+ validity bitmap) of the chunk at ptr (already known to be inside
+ * allocated memory) and fills c; on success the cursor is positioned at the payload. Returns 0 or an error code (message set).
  */
 static int capsule_chunk_parse(capsule_chunk *c, cursor *cur, u32 ptr, u32 len, u32 accepted,
                                const char *accepted_names) {
-  if (ptr == 0 || (u64)ptr + len > memory_bytes())
-    return FAIL3(CAPSULE_EINVAL, "chunk at % with % bytes is not inside the % byte wasm memory", ptr,
-                 len, memory_bytes());
   const u8 *chunk = (const u8 *)(uintptr_t)ptr;
   cur->base = chunk;
   cur->pos = 0;
@@ -591,8 +610,13 @@ typedef int (*decode_fn)(capsule_chunk *c, u32 first, u32 count, capsule_buffers
 static ALWAYS_INLINE u32 capsule_open_common(u32 ptr, u32 len, u32 state_size, u32 accepted,
                                              const char *accepted_names, open_fn open) {
   heap_init();
-  u64 saved_persist = g_persist_top, saved_arena = g_arena_top;
   g_msg = &g_open_error;
+  if (!in_allocated(ptr, len)) {
+    FAIL2(CAPSULE_EINVAL, "chunk at % with % bytes is not inside memory obtained from capsule_alloc",
+          ptr, len);
+    return 0;
+  }
+  u64 saved_persist = g_persist_top, saved_arena = g_arena_top;
   capsule_chunk *c = (capsule_chunk *)persist_alloc(state_size);
   if (!c) {
     FAIL1(CAPSULE_ENOMEM, "out of memory: cannot allocate the % byte decoder state", state_size);
@@ -621,8 +645,11 @@ static ALWAYS_INLINE u32 capsule_decode_common(u32 handle, u32 first, u32 count,
     return (u32)FAIL1(CAPSULE_EINVAL, "% is not a handle returned by capsule_open", handle);
   }
   g_msg = &c->error;
-  if (out_ptr == 0 || (u64)out_ptr + DESCRIPTOR_SIZE > memory_bytes())
-    return (u32)FAIL1(CAPSULE_EINVAL, "descriptor pointer % is not inside the wasm memory",
+  if (!in_allocated(out_ptr, DESCRIPTOR_SIZE) ||
+      ((u64)out_ptr + DESCRIPTOR_SIZE > (uintptr_t)c->chunk &&
+       out_ptr < (u64)(uintptr_t)c->chunk + c->chunk_len))
+    return (u32)FAIL1(CAPSULE_EINVAL,
+                      "descriptor pointer % is not in memory from capsule_alloc outside the chunk",
                       out_ptr);
   if ((u64)first + count > c->n)
     return (u32)FAIL3(CAPSULE_EINVAL, "requested rows [%, %) but the chunk has % rows", first,

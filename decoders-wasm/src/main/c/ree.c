@@ -1,7 +1,7 @@
 /*
  * ree.c - decoder module `ree` for the encoding `capsule.ree` (run-end encoding).
  *
- * Payload (see format-spec/SPEC-encodings-draft.md):
+ * Payload (see format-spec/SPEC.md):
  *   u32 run_count r (r = 0 iff n = 0)
  *   u32 run_ends[r], strictly increasing, run_ends[r-1] = n
  *   run values: BIT r bytes (0 or 1); FIXEDw r*w bytes;
@@ -104,9 +104,23 @@ static u32 find_run(const u8 *run_ends, u32 runs, u32 row) {
 /* ---- FIXEDw -------------------------------------------------------------------------------- */
 
 /*
- * Fills rows [row, end) from run j on. Short runs (the common case) are written by a store loop;
- * long ones by memory.fill or memory.copy.
+ * Output buffers have RUN_SLACK spare bytes: a run is written with whole 8-byte stores of the
+ * value repeated across the word, and the bytes written past its end are overwritten by the next
+ * run (or land in the slack).
  */
+#define RUN_SLACK 16
+/* Runs longer than this many bytes are written by memory.fill or doubling memory.copy. */
+#define LONG_RUN_BYTES 128
+
+/* v (w bytes, w in {1, 2, 4, 8}) repeated across 8 bytes. */
+static ALWAYS_INLINE u64 splat(u64 v, const u32 w) {
+  return w == 1 ? v * 0x0101010101010101ull
+       : w == 2 ? v * 0x0001000100010001ull
+       : w == 4 ? v * 0x0000000100000001ull
+                : v;
+}
+
+/* Fills rows [row, end) from run j on; w in {1, 2, 4, 8}. */
 static ALWAYS_INLINE void ree_fixed(u8 *out, const ree_state *s, u32 j, u32 row, u32 end,
                                     const u32 w) {
   const u8 *ends = s->run_ends, *vals = s->values;
@@ -114,31 +128,26 @@ static ALWAYS_INLINE void ree_fixed(u8 *out, const ree_state *s, u32 j, u32 row,
   while (row < end) {
     u32 re = load_u32(ends + 4 * j);
     u32 stop = re < end ? re : end;
-    u32 len = stop - row;
+    u32 bytes = (stop - row) * w;
     u64 v = load_w(vals + (u64)j * w, w);
-    if (len <= 8) {
-      for (u32 k = 0; k < len; k++) store_w(o + k * w, v, w);
-    } else {
-      fill_value(o, v, len, w);
+    u64 pattern = splat(v, w);
+    store_u64(o, pattern);
+    store_u64(o + 8, pattern);
+    if (UNLIKELY(bytes > 16)) {
+      if (bytes <= LONG_RUN_BYTES) {
+        for (u32 k = 16; k < bytes; k += 8) store_u64(o + k, pattern);
+      } else {
+        fill_value(o, v, stop - row, w);
+      }
     }
-    o += (u64)len * w;
+    o += bytes;
     row = stop;
     j++;
   }
 }
 
 static NOINLINE void ree_fixed1(u8 *out, const ree_state *s, u32 j, u32 row, u32 end) {
-  const u8 *ends = s->run_ends, *vals = s->values;
-  u8 *o = out;
-  while (row < end) {
-    u32 re = load_u32(ends + 4 * j);
-    u32 stop = re < end ? re : end;
-    u32 len = stop - row;
-    fill_bytes(o, vals[j], len);
-    o += len;
-    row = stop;
-    j++;
-  }
+  ree_fixed(out, s, j, row, end, 1);
 }
 
 static NOINLINE void ree_fixed2(u8 *out, const ree_state *s, u32 j, u32 row, u32 end) {
@@ -160,7 +169,19 @@ static NOINLINE void ree_fixed16(u8 *out, const ree_state *s, u32 j, u32 row, u3
     u32 re = load_u32(ends + 4 * j);
     u32 stop = re < end ? re : end;
     u32 len = stop - row;
-    fill_value16(o, load_u64(vals + 16 * (u64)j), load_u64(vals + 16 * (u64)j + 8), len);
+    u64 lo = load_u64(vals + 16 * (u64)j), hi = load_u64(vals + 16 * (u64)j + 8);
+    store_u64(o, lo);
+    store_u64(o + 8, hi);
+    if (UNLIKELY(len > 1)) {
+      if (16 * (u64)len <= LONG_RUN_BYTES) {
+        for (u32 k = 1; k < len; k++) {
+          store_u64(o + 16 * k, lo);
+          store_u64(o + 16 * k + 8, hi);
+        }
+      } else {
+        fill_value16(o, lo, hi, len);
+      }
+    }
     o += 16 * (u64)len;
     row = stop;
     j++;
@@ -184,6 +205,59 @@ static NOINLINE void ree_bits(u8 *bm, const ree_state *s, u32 j, u32 first, u32 
 
 /* ---- VARIABLE ------------------------------------------------------------------------------ */
 
+/* Values of at most SHORT_VALUE bytes are written with two 8-byte stores per row. */
+#define SHORT_VALUE 16
+
+/* The first 16 bytes of a value of vlen <= 16 bytes at src, never reading past src + vlen. */
+static NOINLINE void load_short_tail(const u8 *src, u32 vlen, u64 *w0, u64 *w1) {
+  u8 buf[SHORT_VALUE] = {0};
+  for (u32 k = 0; k < vlen; k++) buf[k] = src[k];
+  *w0 = load_u64(buf);
+  *w1 = load_u64(buf + 8);
+}
+
+/* Pass 2 over the runs of the window: offsets and data (data has SHORT_VALUE spare bytes). */
+static NOINLINE void ree_variable_fill(u8 *offsets, u8 *data, const ree_state *s, u32 j,
+                                       u32 row, u32 end) {
+  const u8 *ends = s->run_ends, *offs = s->values, *vdata = s->data;
+  const u32 data_len = load_u32(offs + 4 * (u64)s->runs);
+  u32 acc = 0;
+  u8 *o = offsets;
+  store_u32(o, 0);
+  for (; row < end; j++) {
+    u32 re = load_u32(ends + 4 * j);
+    u32 stop = re < end ? re : end;
+    u32 len = stop - row;
+    u64 bounds = load_u64(offs + 4 * j); /* offsets[j] | offsets[j + 1] << 32 */
+    u32 start = (u32)bounds, vlen = (u32)(bounds >> 32) - start;
+    const u8 *src = vdata + start;
+    u8 *d = data + acc;
+    if (vlen <= SHORT_VALUE) {
+      u64 w0, w1;
+      if (LIKELY(start + SHORT_VALUE <= data_len)) {
+        w0 = load_u64(src);
+        w1 = load_u64(src + 8);
+      } else {
+        load_short_tail(src, vlen, &w0, &w1);
+      }
+      for (u32 k = 0; k < len; k++, d += vlen) {
+        store_u64(d, w0);
+        store_u64(d + 8, w1);
+        acc += vlen;
+        store_u32(o += 4, acc);
+      }
+    } else {
+      __builtin_memcpy(d, src, vlen);
+      extend_pattern(d, vlen, (u64)vlen * len);
+      for (u32 k = 0; k < len; k++) {
+        acc += vlen;
+        store_u32(o += 4, acc);
+      }
+    }
+    row = stop;
+  }
+}
+
 static int ree_variable(const ree_state *s, u32 j0, u32 first, u32 count, capsule_buffers *out) {
   const u8 *ends = s->run_ends, *offs = s->values;
   u32 end = first + count;
@@ -198,39 +272,14 @@ static int ree_variable(const ree_state *s, u32 j0, u32 first, u32 count, capsul
     row = stop;
   }
   if (total > INT32_MAX)
-    return FAIL1(CAPSULE_ECORRUPT, "the rows requested hold % bytes, above Arrow's 2^31-1 offsets",
+    return FAIL1(CAPSULE_EINVAL,
+                 "the rows requested hold % bytes, more than Arrow offsets allow; request fewer",
                  total);
   u8 *offsets = arena_alloc(4 * ((u64)count + 1));
   if (!offsets) return CAPSULE_ENOMEM;
-  u8 *data = arena_alloc(total);
+  u8 *data = arena_alloc(total + SHORT_VALUE);
   if (!data) return CAPSULE_ENOMEM;
-
-  /* Pass 2: offsets and data, one run at a time. */
-  u32 acc = 0;
-  u32 i = 0;
-  store_u32(offsets, 0);
-  for (u32 j = j0, row = first; row < end; j++) {
-    u32 re = load_u32(ends + 4 * j);
-    u32 stop = re < end ? re : end;
-    u32 len = stop - row;
-    u32 start = load_u32(offs + 4 * j);
-    u32 vlen = load_u32(offs + 4 * j + 4) - start;
-    u8 *d = data + acc;
-    for (u32 k = 0; k < len; k++) {
-      acc += vlen;
-      store_u32(offsets + 4 * (u64)(++i), acc);
-    }
-    if (vlen) {
-      const u8 *src = s->data + start;
-      if (vlen <= 16) {
-        for (u32 b = 0; b < vlen; b++) d[b] = src[b];
-      } else {
-        __builtin_memcpy(d, src, vlen);
-      }
-      extend_pattern(d, vlen, (u64)vlen * len);
-    }
-    row = stop;
-  }
+  ree_variable_fill(offsets, data, s, j0, first, end);
   out->values = (u32)(uintptr_t)offsets;
   out->data = (u32)(uintptr_t)data;
   return CAPSULE_OK;
@@ -243,7 +292,7 @@ static int ree_decode(capsule_chunk *c, u32 first, u32 count, capsule_buffers *o
   u32 end = first + count;
   u32 j = count ? find_run(s->run_ends, s->runs, first) : 0;
   if (c->layout == LAYOUT_VARIABLE) return ree_variable(s, j, first, count, out);
-  u64 size = c->layout == LAYOUT_BIT ? ceil8(count) : (u64)count * c->width;
+  u64 size = c->layout == LAYOUT_BIT ? ceil8(count) : (u64)count * c->width + RUN_SLACK;
   u8 *o = arena_alloc(size);
   if (!o) return CAPSULE_ENOMEM;
   switch (c->layout) {

@@ -3,7 +3,7 @@
  * "test.arith": row i holds start + i * step. The reader decodes it without knowing it exists,
  * which is the point (DESIGN.md section 1: the reader knows no encoding).
  *
- * Chunk: the common chunk header of SPEC-encodings-draft.md, then the payload
+ * Chunk: the common chunk header of SPEC.md, then the payload
  *   offset  size  field
  *   0       8     i64 start
  *   8       8     i64 step

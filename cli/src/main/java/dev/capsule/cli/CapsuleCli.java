@@ -1,7 +1,13 @@
 package dev.capsule.cli;
 
 import dev.capsule.format.CapsuleFormatException;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,12 +20,22 @@ import picocli.CommandLine.Command;
     description = "Capsule: a columnar file format whose column chunks carry their own WebAssembly decoders.",
     subcommands = {DemoCommand.class, InspectCommand.class, CatCommand.class, CommandLine.HelpCommand.class})
 public final class CapsuleCli {
-  public static void main(String[] args) {
-    System.exit(run(args));
+  /** Standard output as bytes, for binary output such as an Arrow IPC stream. */
+  final OutputStream stdout;
+
+  private CapsuleCli(OutputStream stdout) {
+    this.stdout = stdout;
   }
 
-  static int run(String... args) {
-    CommandLine cli = new CommandLine(new CapsuleCli());
+  public static void main(String[] args) {
+    System.exit(run(new FileOutputStream(FileDescriptor.out), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs one command line; text and binary output go to stdout, messages to err. */
+  static int run(OutputStream stdout, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new CapsuleCli(stdout));
+    cli.setOut(new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true));
+    cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       // Expected failures (bad files, missing files) get one clear line, not a stack trace.
       if (e instanceof CapsuleFormatException || e instanceof NoSuchFileException) {
@@ -32,7 +48,9 @@ public final class CapsuleCli {
       }
       throw e;
     });
-    return cli.execute(args);
+    int code = cli.execute(args);
+    cli.getOut().flush();
+    return code;
   }
 
   private static String describe(Exception e) {

@@ -3,8 +3,6 @@ package dev.capsule.cli;
 import dev.capsule.reader.CapsuleReader;
 import dev.capsule.reader.ScanOptions;
 import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
-import java.io.FileDescriptor;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.channels.Channels;
@@ -21,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -54,6 +53,8 @@ final class CatCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @ParentCommand CapsuleCli cli;
+
   @Override
   public Integer call() throws Exception {
     if (limit < 0 || offset < 0) {
@@ -64,7 +65,7 @@ final class CatCommand implements Callable<Integer> {
         CapsuleReader reader = CapsuleReader.open(file);
         ArrowReader batches = reader.scan(allocator, options)) {
       if (format == Format.arrow) {
-        writeArrow(batches);
+        writeArrow(batches, cli.stdout);
       } else {
         writeText(batches, spec.commandLine().getOut());
       }
@@ -72,8 +73,8 @@ final class CatCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void writeArrow(ArrowReader batches) throws Exception {
-    OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+  private static void writeArrow(ArrowReader batches, OutputStream out) throws Exception {
+    OutputStream stdout = new BufferedOutputStream(out, 1 << 16);
     VectorSchemaRoot root = batches.getVectorSchemaRoot();
     try (ArrowStreamWriter writer = new ArrowStreamWriter(root, null, Channels.newChannel(stdout))) {
       writer.start();

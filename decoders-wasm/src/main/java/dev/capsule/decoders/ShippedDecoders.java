@@ -9,7 +9,7 @@ import java.util.List;
  * The WebAssembly decoder modules the project ships, built from {@code src/main/c} by {@code
  * build.sh} and checked in as resources under {@code dev/capsule/decoders/}.
  *
- * <p>Module {@code m} decodes the encoding named {@code capsule.m} (SPEC-encodings-draft.md) and
+ * <p>Module {@code m} decodes the encoding named {@code capsule.m} (SPEC.md) and
  * implements decoder ABI version {@link #ABI_VERSION}.
  */
 public final class ShippedDecoders {

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Test-side encoders: chunk bytes for each shipped encoding, written straight from the contract
- * (SPEC-encodings-draft.md). The "raw" variants take the encoded fields as they are, so tests can
+ * (SPEC.md). The "raw" variants take the encoded fields as they are, so tests can
  * also build chunks the contract forbids.
  */
 final class Chunks {

@@ -170,19 +170,22 @@ class DecoderErrorTest {
         DecoderHarness h = new DecoderHarness(module);
         int handle = h.open(chunk);
         int size = (int) h.memorySize();
-        for (int out : new int[] {0, size - 59, size, -8}) {
+        // Outside memory, below the heap, past what capsule_alloc handed out, or over the chunk.
+        for (int out : new int[] {0, 16, size - 59, size, -8, size - 60, h.lastChunk + 4}) {
           assertEquals(EINVAL, h.decodeRaw(handle, 0, 1, out), "out_ptr " + out);
-          assertMessage(module, h.error(handle), "descriptor pointer");
+          assertMessage(module, h.error(handle), "descriptor pointer " + Integer.toUnsignedLong(out));
         }
-        assertEquals(0, h.decodeRaw(handle, 0, 1, size - 60), () -> h.error(handle));
+        int other = h.alloc(DecoderHarness.DESCRIPTOR_SIZE);
+        assertEquals(0, h.decodeRaw(handle, 0, 1, other), () -> h.error(handle));
       }));
-      tests.add(dynamicTest(module + " chunk outside memory", () -> {
+      tests.add(dynamicTest(module + " chunk outside allocated memory", () -> {
         DecoderHarness h = new DecoderHarness(module);
         int size = (int) h.memorySize();
-        assertEquals(0, h.openAt(size - 4, 8));
-        assertMessage(module, h.error(0), "is not inside the");
-        assertEquals(0, h.openAt(0, 8));
-        assertEquals(0, h.openAt(16, -1));
+        int p = h.alloc(16);
+        for (int[] bad : new int[][] {{size - 4, 8}, {0, 8}, {16, 8}, {p, 100}, {p, -1}}) {
+          assertEquals(0, h.openAt(bad[0], bad[1]), "chunk at " + bad[0]);
+          assertMessage(module, h.error(0), "is not inside memory obtained from capsule_alloc");
+        }
       }));
       tests.add(dynamicTest(module + " error state", () -> {
         DecoderHarness h = new DecoderHarness(module);
@@ -288,6 +291,21 @@ class DecoderErrorTest {
         "run value 1 at offset 25 is 2; BIT run values are 0 or 1");
     byte[] huge = withU32(Chunks.reeRaw(FIXED4, 10, null, new long[] {10}, List.of(new byte[4])), 8, 0xFFFFFFFFL);
     assertOpenFails("ree", huge, "truncated chunk: run_ends needs 17179869180 bytes");
+  }
+
+  @Test
+  void reeVariableWindowAboveArrowOffsets() {
+    // One run of 300 000 copies of a 10 000-byte value: 3 GB of output for the whole chunk.
+    int n = 300_000;
+    byte[] value = new byte[10_000];
+    Arrays.fill(value, (byte) 'v');
+    byte[] chunk = Chunks.reeRaw(VARIABLE, n, null, new long[] {n}, List.of(value));
+    assertDecodeFails("ree", chunk, 0, n, EINVAL,
+        "the rows requested hold 3000000000 bytes, more than Arrow offsets allow; request fewer");
+    DecoderHarness h = new DecoderHarness("ree");
+    int handle = h.open(chunk);
+    TestColumn c = new TestColumn(VARIABLE, fill(n, value), null);
+    Expected.check(c, h.decode(handle, VARIABLE, 123_456, 100), 123_456, 100);
   }
 
   @Test
@@ -408,6 +426,37 @@ class DecoderErrorTest {
       }
     }
     return tests.stream();
+  }
+
+  @Test
+  void dictLongVariableValues() {
+    // A 20 000-byte dictionary value makes count * max_len exceed the single-pass reserve, so the
+    // decoder sizes the data first (two passes); short values still use the fast copy.
+    Random rnd = new Random(9);
+    List<byte[]> entries = new ArrayList<>();
+    for (int k = 0; k < 6; k++) {
+      byte[] v = new byte[k == 3 ? 20_000 : k == 5 ? 40 : rnd.nextInt(17)];
+      rnd.nextBytes(v);
+      entries.add(v);
+    }
+    int n = 1500;
+    long[] codes = new long[n];
+    byte[][] rows = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      codes[i] = rnd.nextInt(10) == 0 ? 3 : rnd.nextInt(6);
+      rows[i] = entries.get((int) codes[i]);
+    }
+    TestColumn c = new TestColumn(VARIABLE, rows, null);
+    byte[] chunk = Chunks.dictRaw(VARIABLE, n, null, entries, 3, codes);
+    DecoderHarness h = new DecoderHarness("dict");
+    int handle = h.open(chunk);
+    assertNotEquals(0, handle, () -> h.error(0));
+    for (int[] w : Expected.windows(n, rnd)) {
+      Expected.check(c, h.decode(handle, VARIABLE, w[0], w[1]), w[0], w[1]);
+    }
+    codes[1200] = 7;
+    assertDecodeFails("dict", Chunks.dictRaw(VARIABLE, n, null, entries, 3, codes), 0, n, ECORRUPT,
+        "code 7 of row 1200 is not below dict_size 6");
   }
 
   @Test

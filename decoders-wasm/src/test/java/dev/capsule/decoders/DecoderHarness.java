@@ -39,6 +39,8 @@ final class DecoderHarness {
   private final ExportFunction decode;
   private final ExportFunction error;
   final int descriptor;
+  /** Where {@link #open(byte[])} copied the last chunk. */
+  int lastChunk;
 
   DecoderHarness(String module) {
     this(module, null);
@@ -121,6 +123,7 @@ final class DecoderHarness {
     memory.forbidAccess(base, ptr);
     memory.forbidWrite(ptr, ptr + chunk.length);
     memory.forbidAccess(ptr + chunk.length, ptr + chunk.length + GUARD);
+    lastChunk = ptr;
     return openAt(ptr, chunk.length);
   }
 

@@ -21,6 +21,8 @@ class ModuleShapeTest {
   private static final int SECTION_IMPORT = 2;
   private static final int SECTION_MEMORY = 5;
   private static final int SECTION_START = 8;
+  private static final int SECTION_CODE = 10;
+  private static final int MAX_FUNCTION_BYTES = 4096;
 
   @ParameterizedTest
   @ValueSource(strings = {"plain", "ree", "bitpack", "dict"})
@@ -56,6 +58,22 @@ class ModuleShapeTest {
     assertEquals(sig(4), type(module, "capsule_decode"));
     assertEquals(sig(1), type(module, "capsule_error"));
     assertTrue(h.memorySize() <= 2 * 65536);
+  }
+
+  /**
+   * Chicory compiles each wasm function to one JVM method, and HotSpot does not JIT methods above
+   * 8000 bytecode bytes: a function that large would run interpreted. Bodies stay far below.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"plain", "ree", "bitpack", "dict"})
+  void functionsStaySmallEnoughToBeJitCompiled(String module) {
+    ByteArrayInputStream code = new ByteArrayInputStream(sections(ShippedDecoders.bytes(module)).get(SECTION_CODE));
+    long functions = leb(code);
+    for (long f = 0; f < functions; f++) {
+      long size = leb(code);
+      assertTrue(size <= MAX_FUNCTION_BYTES, module + " function " + f + " has " + size + " bytes");
+      code.skip(size);
+    }
   }
 
   private static FunctionType type(String module, String export) {

@@ -46,8 +46,9 @@ public final class ChunkDecoder implements AutoCloseable {
   private ExportFunction error;
   private int handle;
   private int descriptor;
-  /** Why the instance is unusable, or null. */
+  /** Why the instance is unusable after a failed call, or null. */
   private String broken;
+  private boolean closed;
 
   private ChunkDecoder(CompiledDecoder decoder, Field field, PhysicalLayout layout, DecodeLimits limits,
       Location where) {
@@ -120,7 +121,8 @@ public final class ChunkDecoder implements AutoCloseable {
   private int allocate(ExportFunction alloc, int size, String what) throws IOException {
     int pointer = (int) call(alloc, ModuleValidator.ALLOC, size);
     if (pointer == 0) {
-      throw fail("capsule_alloc(" + size + ") for " + what + " failed", null);
+      throw fail("capsule_alloc(" + size + ") for " + what + " failed (the memory limit is "
+          + memory.maximumPages() + " pages of 64 KiB)", null);
     }
     if ((pointer & 7) != 0 || (pointer & 0xFFFFFFFFL) + size > memory.byteSize()) {
       throw fail("capsule_alloc(" + size + ") for " + what + " returned " + Integer.toUnsignedString(pointer)
@@ -150,8 +152,8 @@ public final class ChunkDecoder implements AutoCloseable {
   }
 
   /**
-   * Decodes rows [firstRow, firstRow + rowCount) of the chunk into vector, replacing its contents.
-   * The vector's buffers are reused when nobody else holds them.
+   * Decodes rows [firstRow, firstRow + rowCount) of the chunk into vector, replacing its contents
+   * with new buffers (whoever still holds the previous ones keeps them intact).
    *
    * @param vector a vector of the column's type, allocated from any allocator
    * @throws DecoderException if the decoder fails or its output breaks the ABI; the vector is then
@@ -188,7 +190,7 @@ public final class ChunkDecoder implements AutoCloseable {
   /** Frees the instance's memory; idempotent. Arrow vectors already loaded are unaffected. */
   @Override
   public void close() {
-    broken = "closed";
+    closed = true;
     decode = null;
     error = null;
     if (memory != null) {
@@ -208,6 +210,9 @@ public final class ChunkDecoder implements AutoCloseable {
   }
 
   private long call(ExportFunction function, String name, long... args) throws IOException {
+    if (closed) {
+      throw new IllegalStateException("decoder of " + where + " is closed");
+    }
     if (broken != null) {
       throw new DecoderException(where, decoder.label() + " is unusable: " + broken);
     }

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 
 /**
  * Checks that a parsed module has the shape of a decoder ("Decoder ABI v1" in
- * SPEC-encodings-draft.md): no imports, one unshared memory exported as {@code memory}, and the
+ * SPEC.md): no imports, one unshared memory exported as {@code memory}, and the
  * {@code capsule_*} exports with their exact signatures. What capsule_abi returns is checked per
  * instance, when it can be called.
  */

@@ -14,6 +14,8 @@ import java.util.function.Supplier;
  * chunk's decoder is marked unusable.
  */
 final class WasmCalls {
+  private static final String INSTANTIATION = "instantiation";
+
   private WasmCalls() {}
 
   /** Builds the instance: allocates its memory (through owner, under the cap), runs any start function. */
@@ -21,7 +23,7 @@ final class WasmCalls {
     Instance.Builder builder = Instance.builder(decoder.module())
         .withMachineFactory(decoder.machineFactory())
         .withMemoryFactory(limits -> owner.newMemory(limits, capPages));
-    return run(owner, "instantiation", builder::build);
+    return run(owner, INSTANTIATION, builder::build);
   }
 
   /** Calls an export that returns one i32. */
@@ -64,6 +66,9 @@ final class WasmCalls {
       throw owner.fail("decoder exhausted the call stack in " + what, null);
     }
     String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+    if (what.equals(INSTANTIATION)) {
+      throw owner.fail("cannot instantiate the module: " + message, failure);
+    }
     throw owner.fail("decoder trapped in " + what + ": " + message, failure);
   }
 

@@ -13,7 +13,11 @@ import dev.capsule.format.DecoderException;
 import dev.capsule.format.PhysicalLayout;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -37,6 +41,7 @@ import org.apache.arrow.vector.types.pojo.FieldType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -121,7 +126,7 @@ class ArithDecoderTest {
     try (ChunkDecoder decoder = ChunkDecoder.open(compile("arith"), chunk, field, DecodeLimits.defaults(), WHERE);
         FieldVector vector = field.createVector(allocator)) {
       for (int[] range : shapes(ROWS, 42)) {
-        decoder.decodeInto(range[0], range[1], vector); // the same vector every time: buffers are reused
+        decoder.decodeInto(range[0], range[1], vector); // the same vector every time
         verify(vector, layout, valid, range[0], range[1]);
       }
     }
@@ -212,6 +217,25 @@ class ArithDecoderTest {
   }
 
   @Test
+  void decodesFromAMappedFile(@TempDir Path dir) throws Exception {
+    Field field = Field.nullable("c", new ArrowType.Utf8());
+    ByteBuffer bytes = arithChunk(PhysicalLayout.VARIABLE, 1000, null, START, STEP);
+    Path file = dir.resolve("chunk.bin");
+    Files.write(file, new byte[] {1, 2, 3});
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      channel.write(bytes.duplicate());
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 3, bytes.remaining());
+      try (ChunkDecoder decoder = ChunkDecoder.open(compile("arith"), mapped, field, DecodeLimits.defaults(), WHERE);
+          FieldVector vector = field.createVector(allocator)) {
+        decoder.decodeInto(0, 1000, vector);
+        verify(vector, PhysicalLayout.VARIABLE, null, 0, 1000);
+      }
+    }
+  }
+
+  @Test
   void decoderErrorsCarryTheLocationAndTheDecodersMessage() throws Exception {
     Field field = Field.nullable("c", new ArrowType.Int(32, true));
     ByteBuffer chunk = arithChunk(PhysicalLayout.FIXED4, 100, null, 0, 1);
@@ -250,16 +274,21 @@ class ArithDecoderTest {
     Field field = Field.nullable("c", new ArrowType.Int(32, true));
     try (ChunkDecoder decoder = ChunkDecoder.open(compile("arith"),
             arithChunk(PhysicalLayout.FIXED4, 100, null, 0, 1), field, DecodeLimits.defaults(), WHERE);
+        BufferAllocator other = allocator.newChildAllocator("consumer", 0, Long.MAX_VALUE);
         IntVector vector = (IntVector) field.createVector(allocator)) {
       decoder.decodeInto(0, 10, vector);
       ArrowBuf held = vector.getDataBuffer();
       held.getReferenceManager().retain();
+      // A reference through another allocator does not show in this allocator's reference count.
+      ArrowBuf heldElsewhere = held.getReferenceManager().retain(held, other);
       try {
         decoder.decodeInto(50, 10, vector);
         assertEquals(50, vector.get(0));
         assertEquals(0, held.getInt(0)); // the first batch is intact
+        assertEquals(9, heldElsewhere.getInt(36));
       } finally {
         held.getReferenceManager().release();
+        heldElsewhere.getReferenceManager().release();
       }
     }
   }

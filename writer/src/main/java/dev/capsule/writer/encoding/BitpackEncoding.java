@@ -9,25 +9,13 @@ import dev.capsule.format.ValueKind;
  * reference in that many bits. Applies to 1- to 8-byte integer kinds whose range fits 56 bits (the
  * decoder reads each delta with one 8-byte load). Null rows store delta 0.
  */
-final class BitpackEncoding implements Encoding {
+final class BitpackEncoding extends ShippedEncoding {
   static final String NAME = "capsule.bitpack";
-  static final String MODULE = "bitpack";
+
+  BitpackEncoding() {
+    super("bitpack");
+  }
   static final int MAX_BIT_WIDTH = 56;
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String decoderModule() {
-    return MODULE;
-  }
-
-  @Override
-  public byte[] decoderModuleBytes() {
-    return ShippedModules.bytes(MODULE);
-  }
 
   @Override
   public boolean supports(ColumnAnalysis analysis) {

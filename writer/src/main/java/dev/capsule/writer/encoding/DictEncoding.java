@@ -9,23 +9,11 @@ import dev.capsule.format.PhysicalLayout;
  * distinct values repeat out of order. Null rows store code 0; an all-null chunk stores a
  * dictionary of one zero (or empty) value, since a chunk with rows needs at least one entry.
  */
-final class DictEncoding implements Encoding {
+final class DictEncoding extends ShippedEncoding {
   static final String NAME = "capsule.dict";
-  static final String MODULE = "dict";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String decoderModule() {
-    return MODULE;
-  }
-
-  @Override
-  public byte[] decoderModuleBytes() {
-    return ShippedModules.bytes(MODULE);
+  DictEncoding() {
+    super("dict");
   }
 
   /** Needs the dictionary counted to the end, which a selection analysis skips when dict cannot win. */

@@ -7,23 +7,11 @@ import dev.capsule.format.PhysicalLayout;
  * capsule.plain: the values in row order. Applies to every layout; the baseline every other
  * encoding must beat, and the fastest to decode.
  */
-final class PlainEncoding implements Encoding {
+final class PlainEncoding extends ShippedEncoding {
   static final String NAME = "capsule.plain";
-  static final String MODULE = "plain";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String decoderModule() {
-    return MODULE;
-  }
-
-  @Override
-  public byte[] decoderModuleBytes() {
-    return ShippedModules.bytes(MODULE);
+  PlainEncoding() {
+    super("plain");
   }
 
   @Override

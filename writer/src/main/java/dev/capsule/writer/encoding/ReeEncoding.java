@@ -6,23 +6,11 @@ import dev.capsule.format.ColumnValues;
  * capsule.ree: u32 run count, u32 run ends, one value per run. Applies to every layout; wins on
  * sorted or slowly changing columns. Null rows join the run around them (see {@link Runs}).
  */
-final class ReeEncoding implements Encoding {
+final class ReeEncoding extends ShippedEncoding {
   static final String NAME = "capsule.ree";
-  static final String MODULE = "ree";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String decoderModule() {
-    return MODULE;
-  }
-
-  @Override
-  public byte[] decoderModuleBytes() {
-    return ShippedModules.bytes(MODULE);
+  ReeEncoding() {
+    super("ree");
   }
 
   @Override

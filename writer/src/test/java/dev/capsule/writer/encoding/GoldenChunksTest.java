@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Worked examples: the exact bytes SPEC-encodings-draft.md prescribes, written out by hand. The
+ * Worked examples: the exact bytes SPEC.md prescribes, written out by hand. The
  * reference decoders' tests decode the same bytes.
  */
 class GoldenChunksTest {
