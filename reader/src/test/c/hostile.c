@@ -38,6 +38,7 @@ enum {
   DIVIDE_BY_ZERO = 26,
   VALIDITY_OUT_OF_BOUNDS = 27,
   HUGE_LENGTH = 28,         /* length 2^40 */
+  INVALID_UTF8_IN_NULL = 29,/* row 0 is null and its slot holds 0xff: allowed (SPEC 9.2) */
 };
 
 static u32 mode, layout;
@@ -148,6 +149,12 @@ int EXPORT(capsule_decode)(u32 handle, u32 first, u32 count, u32 out) {
     with_validity = (u32)validity;
   }
   if (mode == NULL_COUNT_NO_BITMAP) nulls = 1;
+  if (mode == INVALID_UTF8_IN_NULL && layout == 255 && count >= 1) {
+    ((u8 *)data)[0] = 0xff;
+    validity[0] = 0xfe;
+    with_validity = (u32)validity;
+    nulls = 1;
+  }
   if (mode == VALUES_OUT_OF_BOUNDS) values = memory_bytes() - 2;
   if (mode == VALIDITY_OUT_OF_BOUNDS) with_validity = 0xfffffff0u, nulls = 0;
   describe(out, count, nulls, n_buffers, with_validity, values, data);

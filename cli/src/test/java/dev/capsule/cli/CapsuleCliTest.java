@@ -100,7 +100,7 @@ class CapsuleCliTest {
     assertTrue(corrupt.err().contains("not a Capsule file"), corrupt.err());
 
     Result unknownColumn = run("cat", file.toString(), "--columns", "nope");
-    assertEquals(2, unknownColumn.code());
+    assertEquals(1, unknownColumn.code());
     assertTrue(unknownColumn.err().contains("'nope'"), unknownColumn.err());
 
     Result badOption = run("cat", file.toString(), "--limit", "many");

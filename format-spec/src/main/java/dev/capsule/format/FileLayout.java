@@ -23,6 +23,9 @@ public final class FileLayout {
   /** Decoder modules larger than this are refused; the shipped ones are a few KiB. */
   public static final int MAX_DECODER_SIZE = 16 << 20;
 
+  /** Statistics of utf8/binary chunks are left out when min or max is longer than this. */
+  public static final int MAX_BINARY_STATISTIC = 64;
+
   private FileLayout() {}
 
   public static byte[] header() {

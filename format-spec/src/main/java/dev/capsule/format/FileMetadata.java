@@ -5,6 +5,7 @@ import dev.capsule.format.proto.ColumnChunk;
 import dev.capsule.format.proto.DecoderModule;
 import dev.capsule.format.proto.Footer;
 import dev.capsule.format.proto.RowGroup;
+import dev.capsule.format.proto.Statistics;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -36,13 +37,17 @@ public final class FileMetadata {
     Schema schema;
     try {
       schema = deserializeSchema(footer.getArrowSchema().toByteArray());
-    } catch (RuntimeException | java.io.IOException e) {
+    } catch (RuntimeException | java.io.IOException | StackOverflowError e) {
+      // Arrow converts nested fields recursively: absurd nesting overflows the stack before our
+      // own "no children" check below can run.
       throw new CapsuleFormatException(where, "footer holds no valid Arrow schema: " + e, e);
     }
     List<Field> fields = schema.getFields();
-    for (Field field : fields) {
+    PhysicalLayout[] layouts = new PhysicalLayout[fields.size()];
+    for (int f = 0; f < fields.size(); f++) {
+      Field field = fields.get(f);
       try {
-        PhysicalLayout.of(field.getType());
+        layouts[f] = PhysicalLayout.of(field.getType());
       } catch (IllegalArgumentException e) {
         throw new CapsuleFormatException(new Location(path, -1, field.getName(), footerOffset), e.getMessage());
       }
@@ -76,7 +81,7 @@ public final class FileMetadata {
         throw new CapsuleFormatException(new Location(path, g, null, footerOffset),
             "row group has " + group.getColumnsCount() + " column chunks for " + fields.size() + " fields");
       }
-      if (group.getRowCount() > Integer.MAX_VALUE) {
+      if (Long.compareUnsigned(group.getRowCount(), Integer.MAX_VALUE) > 0) {
         throw new CapsuleFormatException(new Location(path, g, null, footerOffset), "row group has more than 2^31-1 rows");
       }
       for (int c = 0; c < fields.size(); c++) {
@@ -86,13 +91,15 @@ public final class FileMetadata {
         if (chunk.getLength() > Integer.MAX_VALUE) {
           throw new CapsuleFormatException(at, "column chunk is larger than 2 GiB");
         }
-        if (chunk.getDecoder() >= footer.getDecodersCount()) {
-          throw new CapsuleFormatException(at, "column chunk names decoder " + chunk.getDecoder()
+        // Protobuf's unsigned fields arrive as Java ints and longs: compare them unsigned.
+        if (Integer.toUnsignedLong(chunk.getDecoder()) >= footer.getDecodersCount()) {
+          throw new CapsuleFormatException(at, "column chunk names decoder " + Integer.toUnsignedString(chunk.getDecoder())
               + " but the file has " + footer.getDecodersCount());
         }
-        if (chunk.getStatistics().getNullCount() > group.getRowCount()) {
+        if (Long.compareUnsigned(chunk.getStatistics().getNullCount(), group.getRowCount()) > 0) {
           throw new CapsuleFormatException(at, "null count exceeds row count");
         }
+        checkStatistics(at, chunk.getStatistics(), layouts[c]);
       }
       rows = Math.addExact(rows, group.getRowCount());
     }
@@ -100,6 +107,32 @@ public final class FileMetadata {
       throw new CapsuleFormatException(where, "row groups hold " + rows + " rows, footer says " + footer.getRowCount());
     }
     return new FileMetadata(path, footer, schema);
+  }
+
+  /** Min and max come together and have the size SPEC.md "Statistics values" gives the type. */
+  private static void checkStatistics(Location at, Statistics stats, PhysicalLayout layout) throws CapsuleFormatException {
+    if (stats.hasMin() != stats.hasMax()) {
+      throw new CapsuleFormatException(at, "statistics have a min without a max or the reverse");
+    }
+    if (!stats.hasMin()) {
+      return;
+    }
+    int min = stats.getMin().size();
+    int max = stats.getMax().size();
+    boolean ok;
+    switch (layout) {
+      case BIT:
+        ok = min == 1 && max == 1;
+        break;
+      case VARIABLE:
+        ok = min <= FileLayout.MAX_BINARY_STATISTIC && max <= FileLayout.MAX_BINARY_STATISTIC;
+        break;
+      default:
+        ok = min == layout.byteWidth() && max == layout.byteWidth();
+    }
+    if (!ok) {
+      throw new CapsuleFormatException(at, "statistics min/max of " + min + "/" + max + " bytes do not fit layout " + layout);
+    }
   }
 
   /**

@@ -63,8 +63,7 @@ public enum PhysicalLayout {
       case Bool:
         return BIT;
       case Int: {
-        ArrowType.Int t = (ArrowType.Int) type;
-        return fixed(t.getBitWidth() / 8, type);
+        return fixed(((ArrowType.Int) type).getBitWidth(), type);
       }
       case FloatingPoint: {
         FloatingPointPrecision p = ((ArrowType.FloatingPoint) type).getPrecision();
@@ -102,15 +101,15 @@ public enum PhysicalLayout {
     throw new IllegalArgumentException("Capsule format version 1 cannot store Arrow type " + type);
   }
 
-  private static PhysicalLayout fixed(int width, ArrowType type) {
-    switch (width) {
-      case 1:
-        return FIXED1;
-      case 2:
-        return FIXED2;
-      case 4:
-        return FIXED4;
+  private static PhysicalLayout fixed(int bitWidth, ArrowType type) {
+    switch (bitWidth) {
       case 8:
+        return FIXED1;
+      case 16:
+        return FIXED2;
+      case 32:
+        return FIXED4;
+      case 64:
         return FIXED8;
       default:
         throw new IllegalArgumentException("Capsule format version 1 cannot store Arrow type " + type);

@@ -100,7 +100,7 @@ class FooterCodecTest {
   }
 
   @Test
-  void refusesFootersThatPointOutsideTheFile() throws IOException {
+  void refusesFootersThatPointOutsideTheFile() throws Exception {
     Footer.Builder chunkPastFooter = validFooter();
     chunkPastFooter.getRowGroupsBuilder(0).getColumnsBuilder(0).setLength(1000);
     assertMessage(file(chunkPastFooter), "outside the data region");
@@ -124,8 +124,58 @@ class FooterCodecTest {
     hugeModule.getDecodersBuilder(0).setLength(Long.MAX_VALUE);
     assertMessage(file(hugeModule), "decoder module 0 is");
 
+    Footer.Builder unsignedDecoderIndex = validFooter();
+    unsignedDecoderIndex.getRowGroupsBuilder(0).getColumnsBuilder(0).setDecoder(-1); // uint32 0xFFFFFFFF
+    assertMessage(file(unsignedDecoderIndex), "names decoder 4294967295");
+
+    Footer.Builder hugeGroup = validFooter().setRowCount(-1);
+    hugeGroup.getRowGroupsBuilder(0).setRowCount(-1); // uint64 2^64-1
+    assertMessage(file(hugeGroup), "more than 2^31-1 rows");
+
+    Footer.Builder hugeNullCount = validFooter();
+    hugeNullCount.getRowGroupsBuilder(0).getColumnsBuilder(0).getStatisticsBuilder().setNullCount(-1);
+    assertMessage(file(hugeNullCount), "null count exceeds row count");
+
+    Footer.Builder shortMin = validFooter();
+    shortMin.getRowGroupsBuilder(0).getColumnsBuilder(0).getStatisticsBuilder()
+        .setMin(ByteString.copyFrom(new byte[3])).setMax(ByteString.copyFrom(new byte[4]));
+    assertMessage(file(shortMin), "do not fit layout FIXED4");
+
+    Footer.Builder minWithoutMax = validFooter();
+    minWithoutMax.getRowGroupsBuilder(0).getColumnsBuilder(0).getStatisticsBuilder().setMin(ByteString.copyFrom(new byte[4]));
+    assertMessage(file(minWithoutMax), "min without a max");
+
+    Field deep = new Field("leaf", FieldType.nullable(new ArrowType.Int(32, true)), null);
+    for (int i = 0; i < 100_000; i++) {
+      deep = new Field("s", FieldType.nullable(ArrowType.Struct.INSTANCE), List.of(deep));
+    }
+    byte[] deepSchema = serializeDeep(deep);
+    assertTrue(deepSchema != null, "could not build the deep schema");
+    {
+      Footer.Builder nested = validFooter().setArrowSchema(ByteString.copyFrom(deepSchema));
+      assertMessage(file(nested), "no valid Arrow schema");
+    }
+
     Footer.Builder noSchema = validFooter().setArrowSchema(ByteString.copyFromUtf8("nonsense"));
     assertMessage(file(noSchema), "no valid Arrow schema");
+  }
+
+  /**
+   * The IPC bytes of a schema too deep for Arrow's recursive reader on a normal stack; written on a
+   * thread with a huge stack, since Arrow's writer recurses too. Null if even that overflows.
+   */
+  private static byte[] serializeDeep(Field deep) throws InterruptedException {
+    byte[][] result = new byte[1][];
+    Thread writer = new Thread(null, () -> {
+      try {
+        result[0] = new Schema(List.of(deep)).serializeAsMessage();
+      } catch (StackOverflowError e) {
+        result[0] = null;
+      }
+    }, "deep-schema-writer", 2L << 30);
+    writer.start();
+    writer.join();
+    return result[0];
   }
 
   private void assertMessage(byte[] bytes, String expected) {

@@ -37,5 +37,7 @@ class PhysicalLayoutTest {
     assertThrows(IllegalArgumentException.class, () -> PhysicalLayout.of(new ArrowType.Date(DateUnit.MILLISECOND)));
     assertThrows(IllegalArgumentException.class, () -> PhysicalLayout.of(new ArrowType.Decimal(10, 2, 256)));
     assertThrows(IllegalArgumentException.class, () -> PhysicalLayout.fromCode(3));
+    assertThrows(IllegalArgumentException.class, () -> PhysicalLayout.of(new ArrowType.Int(12, true)));
+    assertThrows(IllegalArgumentException.class, () -> PhysicalLayout.of(new ArrowType.Int(33, false)));
   }
 }

@@ -64,8 +64,8 @@ final class CapsuleArrowReader extends ArrowReader {
         }
       }
       if (indexes[i] < 0) {
-        throw new CapsuleFormatException(new Location(metadata.path(), -1, names.get(i), -1),
-            "no such column; the file has " + fields.stream().map(Field::getName).toList());
+        throw new IllegalArgumentException(metadata.path() + ": no column '" + names.get(i) + "'; the file has "
+            + fields.stream().map(Field::getName).toList());
       }
     }
     return indexes;
@@ -111,9 +111,6 @@ final class CapsuleArrowReader extends ArrowReader {
       start += metadata.rowGroup(group).getRowCount();
       group++;
     }
-    rowGroup = group;
-    rowGroupStart = start;
-    rowGroupEnd = start + metadata.rowGroup(group).getRowCount();
     for (int i = 0; i < columns.length; i++) {
       Location where = metadata.location(group, columns[i]);
       var chunk = file.chunk(group, columns[i]);
@@ -121,6 +118,10 @@ final class CapsuleArrowReader extends ArrowReader {
       decoders[i] = ChunkDecoder.open(file.decoder(group, columns[i]), chunk,
           metadata.schema().getFields().get(columns[i]), file.limits(), where);
     }
+    // Only now: if a chunk failed to open, the next call tries this row group again and fails the same way.
+    rowGroup = group;
+    rowGroupStart = start;
+    rowGroupEnd = start + metadata.rowGroup(group).getRowCount();
   }
 
   private void closeDecoders() {

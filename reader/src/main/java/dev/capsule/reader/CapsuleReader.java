@@ -66,7 +66,7 @@ public final class CapsuleReader implements AutoCloseable {
     try {
       FileMetadata metadata = FileMetadata.validate(path, FooterCodec.read(channel, path));
       return new CapsuleReader(path, channel, metadata, limits);
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable e) {
       channel.close();
       throw e;
     }
@@ -97,11 +97,14 @@ public final class CapsuleReader implements AutoCloseable {
     return new CapsuleArrowReader(allocator, this, options);
   }
 
-  /** The bytes of one column chunk, after checking its CRC-32C. */
+  /**
+   * The bytes of one column chunk, after checking its CRC-32C. Read, not mapped: a mapping of a
+   * file that shrinks under us would crash the JVM (SIGBUS) instead of raising an IOException.
+   */
   ByteBuffer chunk(int rowGroup, int column) throws IOException {
     ColumnChunk chunk = metadata.rowGroup(rowGroup).getColumns(column);
     Location where = metadata.location(rowGroup, column);
-    ByteBuffer bytes = channel.map(FileChannel.MapMode.READ_ONLY, chunk.getOffset(), chunk.getLength());
+    ByteBuffer bytes = FooterCodec.readFully(channel, chunk.getOffset(), (int) chunk.getLength(), path);
     int crc = Checksums.crc32c(bytes);
     if (crc != chunk.getCrc32C()) {
       throw new CapsuleFormatException(where, String.format(

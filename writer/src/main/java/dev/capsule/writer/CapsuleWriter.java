@@ -43,6 +43,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * }</pre>
  */
 public final class CapsuleWriter implements AutoCloseable {
+  /** Rows appended between two checks of the row group's byte bound. */
+  private static final int SLICE_ROWS = 4096;
+
   private final Path target;
   private final Path temporary;
   private final FileChannel out;
@@ -51,7 +54,7 @@ public final class CapsuleWriter implements AutoCloseable {
   private final EncodingSelector selector;
   private final List<ColumnBuffer> columns = new ArrayList<>();
   private final List<RowGroup> rowGroups = new ArrayList<>();
-  /** Decoder modules in order of first use; each distinct module is stored once. */
+  /** Decoder modules in order of first use, keyed by SHA-256 (hex); each distinct module is stored once. */
   private final Map<String, Integer> decoderIndex = new LinkedHashMap<>();
   private final List<byte[]> decoderBytes = new ArrayList<>();
   private final List<String> decoderNames = new ArrayList<>();
@@ -78,6 +81,9 @@ public final class CapsuleWriter implements AutoCloseable {
    * @throws IllegalArgumentException if the schema has a type or nesting format version 1 cannot store
    */
   public static CapsuleWriter create(Path target, Schema schema, WriterOptions options) throws IOException {
+    if (schema.getFields().isEmpty()) {
+      throw new IllegalArgumentException("a Capsule file needs at least one column");
+    }
     for (Field field : schema.getFields()) {
       if (field.getDictionary() != null) {
         throw new IllegalArgumentException("column '" + field.getName() + "': Arrow dictionary-encoded fields are not "
@@ -130,7 +136,8 @@ public final class CapsuleWriter implements AutoCloseable {
       int done = 0;
       while (done < total) {
         int buffered = columns.get(0).rowCount();
-        int take = Math.min(total - done, options.rowGroupRows() - buffered);
+        // At most SLICE_ROWS at a time, so the byte bound is checked often enough to hold within a batch.
+        int take = Math.min(Math.min(total - done, options.rowGroupRows() - buffered), SLICE_ROWS);
         for (int c = 0; c < columns.size(); c++) {
           columns.get(c).append(batch.getVector(c), done, take);
         }
@@ -184,12 +191,22 @@ public final class CapsuleWriter implements AutoCloseable {
     rowCount += rows;
   }
 
+  /** Index of the encoding's decoder module, storing it on first use; modules are told apart by SHA-256. */
   private int decoderFor(Encoding encoding) {
-    return decoderIndex.computeIfAbsent(encoding.decoderModule(), module -> {
-      decoderBytes.add(encoding.decoderModuleBytes());
-      decoderNames.add("capsule." + module);
-      return decoderBytes.size() - 1;
-    });
+    byte[] module = encoding.decoderModuleBytes();
+    String sha256 = Checksums.hex(Checksums.sha256(module));
+    Integer index = decoderIndex.get(sha256);
+    if (index == null) {
+      if (module.length > FileLayout.MAX_DECODER_SIZE) {
+        throw new IllegalArgumentException("decoder module of " + encoding.name() + " is " + module.length
+            + " bytes; readers accept at most " + FileLayout.MAX_DECODER_SIZE);
+      }
+      index = decoderBytes.size();
+      decoderIndex.put(sha256, index);
+      decoderBytes.add(module);
+      decoderNames.add(encoding.decoderName());
+    }
+    return index;
   }
 
   /** Writes the last row group, the decoder modules and the footer, then moves the file into place. */

@@ -16,7 +16,7 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
  * min and max are absent when no value qualifies.
  */
 final class ChunkStatistics {
-  static final int MAX_BINARY_STAT = 64;
+  static final int MAX_BINARY_STAT = dev.capsule.format.FileLayout.MAX_BINARY_STATISTIC;
 
   private ChunkStatistics() {}
 

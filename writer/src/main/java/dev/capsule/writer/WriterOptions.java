@@ -11,8 +11,8 @@ import java.util.Objects;
  * files of any size.
  *
  * @param rowGroupRows rows per row group (the last one may be shorter)
- * @param maxRowGroupBytes a row group is also closed once its buffered values reach this size, so
- *     memory stays bounded whatever the rows look like
+ * @param maxRowGroupBytes a row group is also closed once its buffered values reach this size,
+ *     checked every 4096 rows, so memory stays bounded however wide the values are
  * @param forcedEncodings column name → encoding name, to bypass selection (tests, experiments)
  * @param extraEncodings encodings offered besides the built-in ones, e.g. one whose decoder module
  *     the project does not ship

@@ -94,6 +94,13 @@ class AtomicWriteTest {
   }
 
   @Test
+  void anEmptySchemaIsRefused() {
+    assertThrows(IllegalArgumentException.class,
+        () -> CapsuleWriter.create(dir.resolve("empty.capsule"), new Schema(List.of()), WriterOptions.defaults()));
+    assertFalse(Files.exists(dir.resolve("empty.capsule")));
+  }
+
+  @Test
   void aWriterKilledMidFileLeavesNothingAtTheTarget() throws Exception {
     Path target = dir.resolve("killed.capsule");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

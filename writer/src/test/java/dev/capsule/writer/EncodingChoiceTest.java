@@ -1,6 +1,7 @@
 package dev.capsule.writer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capsule.format.proto.RowGroup;
 import dev.capsule.reader.CapsuleReader;
@@ -70,5 +71,38 @@ class EncodingChoiceTest {
 
   private static Field field(String name, ArrowType type) {
     return new Field(name, FieldType.nullable(type), null);
+  }
+
+  @Test
+  void theByteBoundSplitsRowGroupsEvenWithinOneBatch() throws IOException {
+    int rows = 100_000;
+    Path file = dir.resolve("bounded.capsule");
+    byte[] value = new byte[100];
+    try (BufferAllocator allocator = new RootAllocator();
+        VarCharVector text = new VarCharVector(field("text", ArrowType.Utf8.INSTANCE), allocator)) {
+      Random random = new Random(3);
+      for (int i = 0; i < rows; i++) {
+        for (int k = 0; k < value.length; k++) {
+          value[k] = (byte) ('a' + random.nextInt(26));
+        }
+        text.setSafe(i, value);
+      }
+      text.setValueCount(rows);
+      VectorSchemaRoot root = new VectorSchemaRoot(List.of(text));
+      root.setRowCount(rows);
+      try (CapsuleWriter writer = CapsuleWriter.create(file, root.getSchema(),
+          WriterOptions.builder().maxRowGroupBytes(1 << 20).build())) {
+        writer.write(root); // one batch of about 10 MB
+      }
+    }
+    try (CapsuleReader reader = CapsuleReader.open(file)) {
+      List<RowGroup> groups = reader.metadata().footer().getRowGroupsList();
+      assertTrue(groups.size() >= 9, "only " + groups.size() + " row groups");
+      for (RowGroup group : groups) {
+        long bytes = group.getColumns(0).getLength();
+        assertTrue(bytes < (1 << 20) + 4096 * 110, "a chunk of " + bytes + " bytes");
+      }
+      assertEquals(rows, reader.rowCount());
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.capsule.writer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capsule.format.Checksums;
 import dev.capsule.format.ColumnValues;
@@ -42,8 +43,14 @@ class ForeignEncodingTest {
 
   /** Row i holds start + i * step; the chunk is the standard header plus start and step. */
   private static final class ArithEncoding implements Encoding {
+    private final String moduleName;
+
+    ArithEncoding(String moduleName) {
+      this.moduleName = moduleName;
+    }
+
     @Override public String name() { return "test.arith"; }
-    @Override public String decoderModule() { return "test-arith"; }
+    @Override public String decoderModule() { return moduleName; }
 
     @Override public byte[] decoderModuleBytes() {
       try {
@@ -91,7 +98,7 @@ class ForeignEncodingTest {
         VectorSchemaRoot root = new VectorSchemaRoot(List.of(source));
         root.setRowCount(rows);
         try (CapsuleWriter writer = CapsuleWriter.create(file, root.getSchema(), WriterOptions.builder()
-            .rowGroupRows(30_000).extraEncodings(List.of(new ArithEncoding())).build())) {
+            .rowGroupRows(30_000).extraEncodings(List.of(new ArithEncoding("test-arith"))).build())) {
           writer.write(root);
         }
       }
@@ -100,6 +107,7 @@ class ForeignEncodingTest {
           ArrowReader batches = reader.scan(allocator, ScanOptions.all().withRows(12_345, 70_000).withBatchRows(9_999))) {
         Footer footer = reader.metadata().footer();
         assertEquals(1, footer.getDecodersCount(), "only the foreign module is stored");
+        assertEquals("test-arith", footer.getDecoders(0).getName());
         assertArrayEquals(Checksums.sha256(Files.readAllBytes(ARITH_WASM)), footer.getDecoders(0).getSha256().toByteArray());
         footer.getRowGroupsList().forEach(g -> assertEquals("test.arith", g.getColumns(0).getEncoding()));
         long row = 12_345;
@@ -111,6 +119,44 @@ class ForeignEncodingTest {
           }
         }
         assertEquals(12_345 + 70_000, row);
+      }
+    }
+  }
+
+  @Test
+  void modulesAreToldApartByTheirBytesNotTheirNames() throws IOException {
+    Path file = dir.resolve("names.capsule");
+    int rows = 1000;
+    try (BufferAllocator allocator = new RootAllocator()) {
+      try (BigIntVector sequence = new BigIntVector(new Field("n", FieldType.notNullable(new ArrowType.Int(64, true)), null), allocator);
+          BigIntVector noise = new BigIntVector(new Field("r", FieldType.notNullable(new ArrowType.Int(64, true)), null), allocator)) {
+        java.util.Random random = new java.util.Random(1);
+        for (int i = 0; i < rows; i++) {
+          sequence.setSafe(i, 3L * i);
+          noise.setSafe(i, random.nextLong());
+        }
+        sequence.setValueCount(rows);
+        noise.setValueCount(rows);
+        VectorSchemaRoot root = new VectorSchemaRoot(List.of(noise, sequence));
+        root.setRowCount(rows);
+        // The foreign encoding claims the module name of the shipped plain decoder.
+        try (CapsuleWriter writer = CapsuleWriter.create(file, root.getSchema(), WriterOptions.builder()
+            .extraEncodings(List.of(new ArithEncoding("plain")))
+            .forceEncoding("r", "capsule.plain").forceEncoding("n", "test.arith").build())) {
+          writer.write(root);
+        }
+      }
+      try (CapsuleReader reader = CapsuleReader.open(file);
+          ArrowReader batches = reader.scan(allocator, ScanOptions.all())) {
+        Footer footer = reader.metadata().footer();
+        assertEquals("capsule.plain", footer.getRowGroups(0).getColumns(0).getEncoding());
+        assertEquals("test.arith", footer.getRowGroups(0).getColumns(1).getEncoding());
+        assertEquals(2, footer.getDecodersCount(), "two different modules, whatever their names");
+        assertTrue(batches.loadNextBatch());
+        BigIntVector decoded = (BigIntVector) batches.getVectorSchemaRoot().getVector(1);
+        for (int i = 0; i < rows; i++) {
+          assertEquals(3L * i, decoded.get(i));
+        }
       }
     }
   }

@@ -170,12 +170,15 @@ public final class ChunkDecoder implements AutoCloseable {
     }
     int status = (int) call(decode, ModuleValidator.DECODE, handle, firstRow, rowCount, descriptor);
     if (status != 0) {
+      String message = errorMessage(handle);
+      markBroken("capsule_decode failed earlier"); // SPEC 8.3: no call after an error
       throw fail("capsule_decode(rows " + firstRow + " + " + rowCount + ") failed with status " + status
-          + ": " + errorMessage(handle), null);
+          + ": " + message, null);
     }
     try {
       output.check(memory, descriptor, firstRow, rowCount);
     } catch (InvalidOutputException e) {
+      markBroken("its output broke the ABI earlier");
       throw fail("capsule_decode(rows " + firstRow + " + " + rowCount + ") output breaks the ABI: "
           + e.getMessage(), null);
     }

@@ -1,12 +1,11 @@
 package dev.capsule.reader.wasm;
 
+import dev.capsule.format.Checksums;
 import dev.capsule.format.CapsuleFormatException;
 import dev.capsule.format.CapsuleFormatException.Location;
 import dev.capsule.format.DecoderException;
 import dev.capsule.reader.wasm.ModuleValidator.InvalidModuleException;
 import java.io.InterruptedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -59,8 +58,8 @@ public final class DecoderCache {
    */
   public CompiledDecoder get(byte[] module, byte[] expectedSha256, Location where)
       throws CapsuleFormatException, InterruptedIOException {
-    byte[] actual = sha256(module);
-    if (!MessageDigest.isEqual(actual, expectedSha256)) {
+    byte[] actual = Checksums.sha256(module);
+    if (!java.util.Arrays.equals(actual, expectedSha256)) {
       throw new CapsuleFormatException(where, "decoder module checksum mismatch: expected SHA-256 "
           + (expectedSha256 == null ? "(none)" : HexFormat.of().formatHex(expectedSha256))
           + ", the " + module.length + " bytes hash to " + HexFormat.of().formatHex(actual));
@@ -104,14 +103,6 @@ public final class DecoderCache {
   public int size() {
     synchronized (modules) {
       return modules.size();
-    }
-  }
-
-  static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
     }
   }
 }

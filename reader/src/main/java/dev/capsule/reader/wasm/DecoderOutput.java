@@ -143,6 +143,10 @@ final class DecoderOutput {
   }
 
   private void checkUtf8(int firstRow, int rowCount) {
+    if (validity != 0) {
+      checkUtf8OfValidRows(firstRow, rowCount);
+      return;
+    }
     long bad = Utf8.check(data, dataBytes);
     if (bad >= 0) {
       throw invalid("row " + (firstRow + rowOf(bad, rowCount)) + " is not valid UTF-8 (byte "
@@ -157,6 +161,20 @@ final class DecoderOutput {
       if (start < dataBytes && (MemoryUtil.getByte(data + start) & 0xC0) == 0x80) {
         throw invalid("row " + (firstRow + (long) i - 1) + " is not valid UTF-8 (a character "
             + "continues into the next row)");
+      }
+    }
+  }
+
+  /** SPEC 9.2: null slots may hold anything, so only the values of valid rows must be UTF-8. */
+  private void checkUtf8OfValidRows(int firstRow, int rowCount) {
+    for (int i = 0; i < rowCount; i++) {
+      if ((MemoryUtil.getByte(validity + (i >>> 3)) & (1 << (i & 7))) == 0) {
+        continue;
+      }
+      int start = MemoryUtil.getInt(values + 4L * i);
+      int end = MemoryUtil.getInt(values + 4L * (i + 1));
+      if (Utf8.check(data + start, end - start) >= 0) {
+        throw invalid("row " + (firstRow + (long) i) + " is not valid UTF-8");
       }
     }
   }

@@ -251,10 +251,9 @@ class ArithDecoderTest {
       DecoderException decode = assertThrows(DecoderException.class, () -> decoder.decodeInto(90, 20, vector));
       assertTrue(decode.getMessage().startsWith(WHERE_TEXT), decode.getMessage());
       assertTrue(decode.getMessage().contains("arith: row range outside the chunk"), decode.getMessage());
-      // A clean error return leaves the instance usable.
-      decoder.decodeInto(90, 10, vector);
-      assertEquals(90, ((IntVector) vector).get(0));
-      assertEquals(99, ((IntVector) vector).get(9));
+      // SPEC 8.3: after an error the host calls the instance no more, even for a valid range.
+      DecoderException again = assertThrows(DecoderException.class, () -> decoder.decodeInto(90, 10, vector));
+      assertTrue(again.getMessage().contains("is unusable: capsule_decode failed earlier"), again.getMessage());
     }
   }
 

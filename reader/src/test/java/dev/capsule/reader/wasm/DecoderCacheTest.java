@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class DecoderCacheTest {
   private static CompiledDecoder get(DecoderCache cache, byte[] module) throws Exception {
-    return cache.get(module, DecoderCache.sha256(module), WHERE);
+    return cache.get(module, dev.capsule.format.Checksums.sha256(module), WHERE);
   }
 
   @Test
@@ -37,7 +37,7 @@ class DecoderCacheTest {
     byte[] arith = wasm("arith");
     CompiledDecoder first = get(cache, arith);
     assertSame(first, get(cache, arith.clone()));
-    assertEquals(HexFormat.of().formatHex(DecoderCache.sha256(arith)), first.sha256());
+    assertEquals(HexFormat.of().formatHex(dev.capsule.format.Checksums.sha256(arith)), first.sha256());
     assertNotSame(first, get(cache, wasm("hostile")));
     assertEquals(2, cache.size());
   }
@@ -76,7 +76,7 @@ class DecoderCacheTest {
   @Test
   void aChecksumMismatchIsAFormatErrorNotADecoderError() {
     byte[] module = wasm("arith");
-    byte[] sha = DecoderCache.sha256(module);
+    byte[] sha = dev.capsule.format.Checksums.sha256(module);
     module[module.length - 1] ^= 1;
     CapsuleFormatException e = assertThrows(CapsuleFormatException.class,
         () -> DecoderCache.shared().get(module, sha, WHERE));

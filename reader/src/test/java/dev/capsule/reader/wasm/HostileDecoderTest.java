@@ -19,6 +19,7 @@ import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.junit.jupiter.api.AfterEach;
@@ -129,6 +130,17 @@ class HostileDecoderTest {
       decoder.decodeInto(0, 10, vector);
       vector.validateFull();
       assertEquals((byte) 0xff, vector.get(0)[0]);
+    }
+  }
+
+  @Test
+  void aNullSlotMayHoldInvalidUtf8() throws Exception {
+    try (ChunkDecoder decoder = ChunkDecoder.open(compile("hostile"), hostileChunk(29, PhysicalLayout.VARIABLE),
+            STRINGS, LIMITS, WHERE);
+        VarCharVector vector = (VarCharVector) STRINGS.createVector(allocator)) {
+      decoder.decodeInto(0, 10, vector);
+      assertTrue(vector.isNull(0));
+      assertEquals("ab", vector.getObject(1).toString());
     }
   }
 

@@ -31,7 +31,7 @@ final class TestDecoders {
   /** Compiled through the JVM's shared cache, as the file reader does. */
   static CompiledDecoder compile(String name) throws CapsuleFormatException, IOException {
     byte[] bytes = wasm(name);
-    return DecoderCache.shared().get(bytes, DecoderCache.sha256(bytes), WHERE);
+    return DecoderCache.shared().get(bytes, dev.capsule.format.Checksums.sha256(bytes), WHERE);
   }
 
   /**

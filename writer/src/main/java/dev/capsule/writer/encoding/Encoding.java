@@ -24,7 +24,12 @@ public interface Encoding {
   /** The name of the decoder module, e.g. "plain"; encodings with equal module names share one module. */
   String decoderModule();
 
-  /** The wasm module that decodes this encoding's chunks, stored once per file. */
+  /** The name the footer records for the decoder module; informational, readers ignore it. */
+  default String decoderName() {
+    return decoderModule();
+  }
+
+  /** The wasm module that decodes this encoding's chunks, stored once per file (by its SHA-256). */
   byte[] decoderModuleBytes();
 
   /**

@@ -26,6 +26,11 @@ abstract class ShippedEncoding implements Encoding {
   }
 
   @Override
+  public final String decoderName() {
+    return name;
+  }
+
+  @Override
   public final byte[] decoderModuleBytes() {
     return ShippedDecoders.bytes(module);
   }
