@@ -31,6 +31,13 @@ import org.apache.arrow.memory.util.MemoryUtil;
  */
 public final class OffHeapMemory implements Memory, AutoCloseable {
   private static final AtomicLong RESERVED_BYTES = new AtomicLong();
+
+  /**
+   * All decoder memories of the JVM together may not grow past this (system property
+   * capsule.wasm.maxTotalBytes, default 4 GiB): the per-instance cap alone would let a hostile file
+   * with many columns commit columns × cap bytes.
+   */
+  static volatile long totalBudgetBytes = Long.getLong("capsule.wasm.maxTotalBytes", 4L << 30);
   private static final byte[] NO_DATA = new byte[0];
 
   private final MemoryLimits limits;
@@ -131,9 +138,15 @@ public final class OffHeapMemory implements Memory, AutoCloseable {
       return -1;
     }
     long newLimit = (long) (previous + delta) * PAGE_SIZE;
+    if (newLimit > capacity && RESERVED_BYTES.get() + (newLimit - capacity) > totalBudgetBytes) {
+      return -1;
+    }
     if (newLimit > capacity) {
       // Doubling keeps a decoder that grows a page at a time from copying quadratically.
       long doubled = Math.min(Math.max(capacity * 2, newLimit), (long) maxPages * PAGE_SIZE);
+      if (RESERVED_BYTES.get() + (doubled - capacity) > totalBudgetBytes) {
+        doubled = newLimit;
+      }
       try {
         reserve(doubled);
       } catch (OutOfMemoryError e) {

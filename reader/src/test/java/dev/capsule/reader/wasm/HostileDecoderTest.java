@@ -156,6 +156,25 @@ class HostileDecoderTest {
   }
 
   @Test
+  void memoryBombsTogetherStopAtTheJvmWideBudget() throws Exception {
+    long saved = OffHeapMemory.totalBudgetBytes;
+    OffHeapMemory.totalBudgetBytes = OffHeapMemory.reservedBytes() + (6 << 20);
+    try (ChunkDecoder first = ChunkDecoder.open(compile("hostile"), hostileChunk(3, PhysicalLayout.FIXED4),
+            INTS, LIMITS, WHERE);
+        ChunkDecoder second = ChunkDecoder.open(compile("hostile"), hostileChunk(3, PhysicalLayout.FIXED4),
+            INTS, LIMITS, WHERE);
+        FieldVector vector = INTS.createVector(allocator)) {
+      assertThrows(DecoderException.class, () -> first.decodeInto(0, 10, vector));
+      assertThrows(DecoderException.class, () -> second.decodeInto(0, 10, vector));
+      long grown = OffHeapMemory.reservedBytes() - reservedBefore;
+      assertTrue(grown <= 6 << 20, "reserved " + grown);
+      assertTrue(grown > LIMITS.memoryCapBytes(), "the second bomb grew nothing: " + grown);
+    } finally {
+      OffHeapMemory.totalBudgetBytes = saved;
+    }
+  }
+
+  @Test
   void aTrapMakesTheDecoderUnusable() throws Exception {
     try (ChunkDecoder decoder = ChunkDecoder.open(compile("hostile"), hostileChunk(1, PhysicalLayout.FIXED4),
             INTS, LIMITS, WHERE);
