@@ -5,7 +5,7 @@ import dev.capsule.decoders.reference.ReferenceDecoder;
 import dev.capsule.decoders.reference.ReferenceDecoders;
 import dev.capsule.format.FileMetadata;
 import dev.capsule.format.FooterCodec;
-import dev.capsule.format.ValueKind;
+import dev.capsule.decoders.ValueKind;
 import dev.capsule.format.proto.ColumnChunk;
 import dev.capsule.format.proto.RowGroup;
 import dev.capsule.reader.CapsuleReader;

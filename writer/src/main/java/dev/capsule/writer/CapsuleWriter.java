@@ -2,7 +2,7 @@ package dev.capsule.writer;
 
 import com.google.protobuf.ByteString;
 import dev.capsule.format.Checksums;
-import dev.capsule.format.ColumnValues;
+import dev.capsule.decoders.ColumnValues;
 import dev.capsule.format.FileLayout;
 import dev.capsule.format.FooterCodec;
 import dev.capsule.format.PhysicalLayout;

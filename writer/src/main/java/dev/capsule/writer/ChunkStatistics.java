@@ -1,7 +1,7 @@
 package dev.capsule.writer;
 
 import com.google.protobuf.ByteString;
-import dev.capsule.format.ColumnValues;
+import dev.capsule.decoders.ColumnValues;
 import dev.capsule.format.PhysicalLayout;
 import dev.capsule.format.proto.Statistics;
 import java.nio.ByteBuffer;

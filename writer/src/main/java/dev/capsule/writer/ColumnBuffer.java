@@ -1,8 +1,8 @@
 package dev.capsule.writer;
 
-import dev.capsule.format.ColumnValues;
+import dev.capsule.decoders.ColumnValues;
 import dev.capsule.format.PhysicalLayout;
-import dev.capsule.format.ValueKind;
+import dev.capsule.decoders.ValueKind;
 import java.util.Arrays;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseVariableWidthVector;

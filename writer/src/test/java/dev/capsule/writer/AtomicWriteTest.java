@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.capsule.format.ColumnValues;
+import dev.capsule.decoders.ColumnValues;
 import dev.capsule.writer.TestColumns.Nulls;
 import dev.capsule.writer.encoding.ColumnAnalysis;
 import dev.capsule.writer.encoding.Encoding;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.capsule.format.ColumnValues;
+import dev.capsule.decoders.ColumnValues;
 import dev.capsule.format.PhysicalLayout;
 import java.util.Arrays;
 import org.apache.arrow.vector.BaseVariableWidthVector;

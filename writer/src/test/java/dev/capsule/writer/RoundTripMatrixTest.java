@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.capsule.decoders.reference.ReferenceDecoder;
 import dev.capsule.decoders.reference.ReferenceDecoders;
-import dev.capsule.format.ColumnValues;
+import dev.capsule.decoders.ColumnValues;
 import dev.capsule.format.FileMetadata;
-import dev.capsule.format.ValueKind;
+import dev.capsule.decoders.ValueKind;
 import dev.capsule.format.proto.ColumnChunk;
 import dev.capsule.reader.CapsuleReader;
 import dev.capsule.reader.ScanOptions;

@@ -1,8 +1,8 @@
 package dev.capsule.decoders.reference;
 
-import dev.capsule.format.ColumnValues;
+import dev.capsule.decoders.ColumnValues;
 import dev.capsule.format.PhysicalLayout;
-import dev.capsule.format.ValueKind;
+import dev.capsule.decoders.ValueKind;
 
 /** capsule.bitpack: value i = reference + delta i (mod 2^64), truncated to the layout's width. */
 final class BitpackReferenceDecoder implements ReferenceDecoder {

@@ -1,8 +1,8 @@
 package dev.capsule.decoders.reference;
 
-import dev.capsule.format.ColumnValues;
+import dev.capsule.decoders.ColumnValues;
 import dev.capsule.format.PhysicalLayout;
-import dev.capsule.format.ValueKind;
+import dev.capsule.decoders.ValueKind;
 
 /** capsule.dict: a dictionary of distinct values, then one bit-packed code per row. */
 final class DictReferenceDecoder implements ReferenceDecoder {

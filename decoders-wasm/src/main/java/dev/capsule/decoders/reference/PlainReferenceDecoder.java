@@ -1,8 +1,8 @@
 package dev.capsule.decoders.reference;
 
-import dev.capsule.format.ColumnValues;
+import dev.capsule.decoders.ColumnValues;
 import dev.capsule.format.PhysicalLayout;
-import dev.capsule.format.ValueKind;
+import dev.capsule.decoders.ValueKind;
 import java.util.Arrays;
 
 /** capsule.plain: the values in row order (bitmap, n*w bytes, or offsets + data). */

@@ -1,7 +1,7 @@
 package dev.capsule.decoders.reference;
 
-import dev.capsule.format.ColumnValues;
-import dev.capsule.format.ValueKind;
+import dev.capsule.decoders.ColumnValues;
+import dev.capsule.decoders.ValueKind;
 
 /** capsule.ree: run count, strictly increasing run ends, then one value per run. */
 final class ReeReferenceDecoder implements ReferenceDecoder {

@@ -1,7 +1,7 @@
 package dev.capsule.decoders.reference;
 
-import dev.capsule.format.ColumnValues;
-import dev.capsule.format.ValueKind;
+import dev.capsule.decoders.ColumnValues;
+import dev.capsule.decoders.ValueKind;
 
 /**
  * A plain-Java decoder of one encoding, written straight from the chunk contract: the oracle that

@@ -1,8 +1,8 @@
 package dev.capsule.decoders.reference;
 
-import dev.capsule.format.ColumnValues;
+import dev.capsule.decoders.ColumnValues;
 import dev.capsule.format.PhysicalLayout;
-import dev.capsule.format.ValueKind;
+import dev.capsule.decoders.ValueKind;
 
 /**
  * The values a chunk stores once and rows refer to by index: the run values of capsule.ree, the

@@ -3,8 +3,8 @@ package dev.capsule.decoders.reference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.capsule.format.ColumnValues;
-import dev.capsule.format.ValueKind;
+import dev.capsule.decoders.ColumnValues;
+import dev.capsule.decoders.ValueKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.capsule.writer.encoding;
 
-import dev.capsule.format.ColumnValues;
+import dev.capsule.decoders.ColumnValues;
 import dev.capsule.format.PhysicalLayout;
-import dev.capsule.format.ValueKind;
+import dev.capsule.decoders.ValueKind;
 
 /**
  * capsule.bitpack: i64 reference (the minimum), u8 bit width, then each value's delta from the

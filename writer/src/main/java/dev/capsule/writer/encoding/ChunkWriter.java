@@ -1,6 +1,6 @@
 package dev.capsule.writer.encoding;
 
-import dev.capsule.format.ColumnValues;
+import dev.capsule.decoders.ColumnValues;
 
 /**
  * Writes one chunk into an array sized from the encoding's size formula, so the formula and the

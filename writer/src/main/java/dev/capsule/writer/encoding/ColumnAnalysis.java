@@ -1,8 +1,8 @@
 package dev.capsule.writer.encoding;
 
-import dev.capsule.format.ColumnValues;
+import dev.capsule.decoders.ColumnValues;
 import dev.capsule.format.PhysicalLayout;
-import dev.capsule.format.ValueKind;
+import dev.capsule.decoders.ValueKind;
 
 /**
  * What the encodings' size estimates need to know about one chunk, gathered in a few linear passes:

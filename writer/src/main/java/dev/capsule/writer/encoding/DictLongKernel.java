@@ -1,6 +1,6 @@
 package dev.capsule.writer.encoding;
 
-import dev.capsule.format.ColumnValues;
+import dev.capsule.decoders.ColumnValues;
 
 /** capsule.dict for 1- to 8-byte values: the dictionary is a {@link LongHashTable}. */
 final class DictLongKernel {

@@ -1,6 +1,6 @@
 package dev.capsule.writer.encoding;
 
-import dev.capsule.format.ColumnValues;
+import dev.capsule.decoders.ColumnValues;
 import dev.capsule.format.PhysicalLayout;
 
 /** capsule.dict for FIXED16 and VARIABLE values: the dictionary is a {@link SliceHashTable}. */

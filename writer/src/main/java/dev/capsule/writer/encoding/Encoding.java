@@ -1,6 +1,6 @@
 package dev.capsule.writer.encoding;
 
-import dev.capsule.format.ColumnValues;
+import dev.capsule.decoders.ColumnValues;
 
 /**
  * One way of turning a column chunk into bytes, paired with the wasm decoder module that turns them

@@ -1,6 +1,6 @@
 package dev.capsule.writer.encoding;
 
-import dev.capsule.format.ColumnValues;
+import dev.capsule.decoders.ColumnValues;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

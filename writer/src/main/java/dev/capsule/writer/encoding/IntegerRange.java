@@ -1,7 +1,7 @@
 package dev.capsule.writer.encoding;
 
-import dev.capsule.format.ColumnValues;
-import dev.capsule.format.ValueKind;
+import dev.capsule.decoders.ColumnValues;
+import dev.capsule.decoders.ValueKind;
 
 /**
  * Minimum and range of the valid values of an integer chunk, in the order its {@link ValueKind}

@@ -1,6 +1,6 @@
 package dev.capsule.writer.encoding;
 
-import dev.capsule.format.ColumnValues;
+import dev.capsule.decoders.ColumnValues;
 
 /**
  * capsule.ree: u32 run count, u32 run ends, one value per run. Applies to every layout; wins on

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.capsule.format.ColumnValues;
+import dev.capsule.decoders.ColumnValues;
 
 /** Equality of decoded rows with the rows that were encoded. */
 final class ColumnAssertions {

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capsule.decoders.reference.ReferenceDecoders;
-import dev.capsule.format.ColumnValues;
+import dev.capsule.decoders.ColumnValues;
 import dev.capsule.format.PhysicalLayout;
-import dev.capsule.format.ValueKind;
+import dev.capsule.decoders.ValueKind;
 import dev.capsule.writer.encoding.TestColumns.Nulls;
 import dev.capsule.writer.encoding.TestColumns.Shape;
 import dev.capsule.writer.encoding.TestColumns.Type;

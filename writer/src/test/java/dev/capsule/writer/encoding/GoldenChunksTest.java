@@ -2,9 +2,9 @@ package dev.capsule.writer.encoding;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import dev.capsule.format.ColumnValues;
+import dev.capsule.decoders.ColumnValues;
 import dev.capsule.format.PhysicalLayout;
-import dev.capsule.format.ValueKind;
+import dev.capsule.decoders.ValueKind;
 import dev.capsule.writer.encoding.TestColumns.Type;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

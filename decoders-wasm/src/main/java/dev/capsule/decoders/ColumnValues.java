@@ -1,5 +1,6 @@
-package dev.capsule.format;
+package dev.capsule.decoders;
 
+import dev.capsule.format.PhysicalLayout;
 import java.util.Objects;
 
 /**

@@ -1,4 +1,4 @@
-package dev.capsule.format;
+package dev.capsule.decoders;
 
 import org.apache.arrow.vector.types.pojo.ArrowType;
 
