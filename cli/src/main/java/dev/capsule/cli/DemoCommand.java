@@ -103,7 +103,9 @@ final class DemoCommand implements Callable<Integer> {
           writer.write(batch);
           writerNanos += System.nanoTime() - start;
           rows += n;
+          progress("writing", rows);
         }
+        progressDone();
         long start = System.nanoTime();
         writer.close();
         writerNanos += System.nanoTime() - start;
@@ -136,12 +138,29 @@ final class DemoCommand implements Callable<Integer> {
           }
         }
         rows += n;
+        progress("verifying", rows);
       }
+      progressDone();
       if (source.nextBatch(expected, 1) != 0) {
         throw new IllegalStateException("the file ends after " + rows + " rows but the generator has more");
       }
     }
     return rows;
+  }
+
+  /** A progress line on the terminal only: redirected output stays free of carriage returns. */
+  private static void progress(String what, long rows) {
+    if (System.console() != null && rows % (BATCH * 16L) == 0) {
+      System.err.printf("\r  %s: %,d rows", what, rows);
+      System.err.flush();
+    }
+  }
+
+  private static void progressDone() {
+    if (System.console() != null) {
+      System.err.print("\r\033[K");
+      System.err.flush();
+    }
   }
 
   private static String firstDifference(FieldVector want, FieldVector got, long batchStart) {
