@@ -3,7 +3,6 @@ package dev.capsule.format;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.capsule.format.CapsuleFormatException.Location;
 import dev.capsule.format.proto.Footer;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -98,7 +97,8 @@ public final class FooterCodec {
     while (buffer.hasRemaining()) {
       int n = channel.read(buffer, offset + buffer.position());
       if (n < 0) {
-        throw new EOFException(Location.ofFile(path, offset + buffer.position()) + ": unexpected end of file");
+        throw new CapsuleFormatException(Location.ofFile(path, offset + buffer.position()),
+            "the file ends before the " + length + " bytes at offset " + offset + " (was it truncated?)");
       }
     }
     return buffer.flip();

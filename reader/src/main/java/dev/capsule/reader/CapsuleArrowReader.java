@@ -113,10 +113,12 @@ final class CapsuleArrowReader extends ArrowReader {
     }
     for (int i = 0; i < columns.length; i++) {
       Location where = metadata.location(group, columns[i]);
-      var chunk = file.chunk(group, columns[i]);
-      bytesRead += chunk.remaining();
-      decoders[i] = ChunkDecoder.open(file.decoder(group, columns[i]), chunk,
-          metadata.schema().getFields().get(columns[i]), file.limits(), where);
+      int g = group;
+      int c = columns[i];
+      int length = (int) metadata.rowGroup(g).getColumns(c).getLength();
+      decoders[i] = ChunkDecoder.open(file.decoder(g, c), length, target -> file.readChunk(g, c, target),
+          metadata.schema().getFields().get(c), file.limits(), where);
+      bytesRead += length;
     }
     // Only now: if a chunk failed to open, the next call tries this row group again and fails the same way.
     rowGroup = group;

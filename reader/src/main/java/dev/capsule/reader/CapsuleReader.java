@@ -98,19 +98,28 @@ public final class CapsuleReader implements AutoCloseable {
   }
 
   /**
-   * The bytes of one column chunk, after checking its CRC-32C. Read, not mapped: a mapping of a
-   * file that shrinks under us would crash the JVM (SIGBUS) instead of raising an IOException.
+   * Reads one column chunk into {@code target} (exactly target.remaining() bytes: the chunk's
+   * length) and checks its CRC-32C. Read, not mapped: a mapping of a file that shrinks under us
+   * would crash the JVM (SIGBUS) instead of raising an IOException. The target is the decoder's own
+   * memory, so the bytes are copied once and no buffer is allocated per chunk.
    */
-  ByteBuffer chunk(int rowGroup, int column) throws IOException {
+  void readChunk(int rowGroup, int column, ByteBuffer target) throws IOException {
     ColumnChunk chunk = metadata.rowGroup(rowGroup).getColumns(column);
     Location where = metadata.location(rowGroup, column);
-    ByteBuffer bytes = FooterCodec.readFully(channel, chunk.getOffset(), (int) chunk.getLength(), path);
-    int crc = Checksums.crc32c(bytes);
+    if (target.remaining() != chunk.getLength()) {
+      throw new IllegalArgumentException("target holds " + target.remaining() + " bytes for a chunk of " + chunk.getLength());
+    }
+    ByteBuffer bytes = target.duplicate();
+    while (bytes.hasRemaining()) {
+      if (channel.read(bytes, chunk.getOffset() + (bytes.position() - target.position())) < 0) {
+        throw new CapsuleFormatException(where, "file ends inside the column chunk");
+      }
+    }
+    int crc = Checksums.crc32c(target);
     if (crc != chunk.getCrc32C()) {
       throw new CapsuleFormatException(where, String.format(
           "column chunk checksum mismatch: stored %08x, computed %08x", chunk.getCrc32C(), crc));
     }
-    return bytes;
   }
 
   /** The compiled decoder module a chunk names; each module is read and compiled once per JVM. */

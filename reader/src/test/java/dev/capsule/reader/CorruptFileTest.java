@@ -61,6 +61,46 @@ class CorruptFileTest {
   }
 
   @Test
+  void aFileTruncatedUnderAnOpenReaderFailsCleanly() throws IOException {
+    Path copy = dir.resolve("shrinking.capsule");
+    Files.copy(GOLDEN, copy);
+    try (BufferAllocator allocator = new RootAllocator();
+        CapsuleReader reader = CapsuleReader.open(copy)) {
+      try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(copy,
+          java.nio.file.StandardOpenOption.WRITE)) {
+        channel.truncate(20); // inside the first chunk, which starts at byte 8
+      }
+      CapsuleFormatException e = assertThrows(CapsuleFormatException.class, () -> {
+        try (ArrowReader batches = reader.scan(allocator, ScanOptions.all())) {
+          batches.loadNextBatch();
+        }
+      });
+      // The decoder module, read first, already lies past the new end of the file.
+      assertContains(e.getMessage(), "the file ends before");
+      assertContains(e.getMessage(), copy.toString());
+    }
+  }
+
+  @Test
+  void aChunkCutOffUnderAnOpenReaderFailsCleanly() throws IOException {
+    Path copy = dir.resolve("shrinking-later.capsule");
+    Files.copy(GoldenFilesReadTest.GOLDEN.resolve("all-types.capsule"), copy);
+    try (BufferAllocator allocator = new RootAllocator();
+        CapsuleReader reader = CapsuleReader.open(copy);
+        ArrowReader batches = reader.scan(allocator, ScanOptions.all().withBatchRows(8))) {
+      batches.loadNextBatch(); // row group 0: every decoder module is now read and compiled
+      long secondGroup = reader.metadata().rowGroup(1).getColumns(0).getOffset();
+      try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(copy,
+          java.nio.file.StandardOpenOption.WRITE)) {
+        channel.truncate(secondGroup + 3);
+      }
+      CapsuleFormatException e = assertThrows(CapsuleFormatException.class, batches::loadNextBatch);
+      assertContains(e.getMessage(), "file ends inside the column chunk");
+      assertContains(e.getMessage(), "row group 1");
+    }
+  }
+
+  @Test
   void aMissingFileSaysSo() {
     Path missing = dir.resolve("nope.capsule");
     NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> CapsuleReader.open(missing));

@@ -73,8 +73,27 @@ public final class ChunkDecoder implements AutoCloseable {
    */
   public static ChunkDecoder open(CompiledDecoder decoder, ByteBuffer chunk, Field field, DecodeLimits limits,
       Location where) throws IOException {
-    Objects.requireNonNull(decoder, "decoder");
     Objects.requireNonNull(chunk, "chunk");
+    return open(decoder, chunk.remaining(), target -> copyIn(chunk, MemoryUtil.getByteBufferAddress(target)),
+        field, limits, where);
+  }
+
+  /** Fills the chunk's place in a decoder's memory; see {@link #open(CompiledDecoder, int, ChunkSource, Field, DecodeLimits, Location)}. */
+  @FunctionalInterface
+  public interface ChunkSource {
+    /** Writes exactly target.remaining() chunk bytes into target (a direct view of wasm memory). */
+    void fill(ByteBuffer target) throws IOException;
+  }
+
+  /**
+   * Like {@link #open(CompiledDecoder, ByteBuffer, Field, DecodeLimits, Location)}, but the chunk's
+   * bytes are written by {@code source} straight into the decoder's memory: a file reader reads
+   * them there, with no intermediate buffer to allocate and touch.
+   */
+  public static ChunkDecoder open(CompiledDecoder decoder, int chunkLength, ChunkSource source, Field field,
+      DecodeLimits limits, Location where) throws IOException {
+    Objects.requireNonNull(decoder, "decoder");
+    Objects.requireNonNull(source, "source");
     Objects.requireNonNull(limits, "limits");
     PhysicalLayout layout;
     try {
@@ -84,7 +103,7 @@ public final class ChunkDecoder implements AutoCloseable {
     }
     ChunkDecoder chunkDecoder = new ChunkDecoder(decoder, field, layout, limits, where);
     try {
-      chunkDecoder.start(chunk, limits.memoryCapPages());
+      chunkDecoder.start(chunkLength, source, limits.memoryCapPages());
       return chunkDecoder;
     } catch (IOException | RuntimeException | Error e) {
       chunkDecoder.close();
@@ -92,7 +111,7 @@ public final class ChunkDecoder implements AutoCloseable {
     }
   }
 
-  private void start(ByteBuffer chunk, int capPages) throws IOException {
+  private void start(int length, ChunkSource source, int capPages) throws IOException {
     if (decoder.initialMemoryPages() > capPages) {
       throw fail("module's initial memory of " + decoder.initialMemoryPages()
           + " pages exceeds the memory limit of " + capPages + " pages", null);
@@ -108,9 +127,8 @@ public final class ChunkDecoder implements AutoCloseable {
     if (abiVersion != 1) {
       throw fail("module implements decoder ABI version " + abiVersion + ", this reader knows version 1", null);
     }
-    int length = chunk.remaining();
     int chunkPtr = allocate(alloc, length, "the chunk");
-    copyIn(chunk, memory.address() + chunkPtr);
+    source.fill(MemoryUtil.directBuffer(memory.address() + chunkPtr, length));
     descriptor = allocate(alloc, DecoderOutput.DESCRIPTOR_BYTES, "the descriptor");
     handle = (int) call(open, ModuleValidator.OPEN, chunkPtr, length);
     if (handle == 0) {
