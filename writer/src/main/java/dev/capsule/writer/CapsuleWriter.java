@@ -56,8 +56,7 @@ public final class CapsuleWriter implements AutoCloseable {
   private final List<RowGroup> rowGroups = new ArrayList<>();
   /** Decoder modules in order of first use, keyed by SHA-256 (hex); each distinct module is stored once. */
   private final Map<String, Integer> decoderIndex = new LinkedHashMap<>();
-  private final List<byte[]> decoderBytes = new ArrayList<>();
-  private final List<String> decoderNames = new ArrayList<>();
+  private final List<StoredModule> decoders = new ArrayList<>();
   private long position;
   private long rowCount;
   private boolean finished;
@@ -191,20 +190,22 @@ public final class CapsuleWriter implements AutoCloseable {
     rowCount += rows;
   }
 
+  /** A decoder module to store after the row groups, with the hash that identifies it. */
+  private record StoredModule(byte[] bytes, byte[] sha256, String name) {}
+
   /** Index of the encoding's decoder module, storing it on first use; modules are told apart by SHA-256. */
   private int decoderFor(Encoding encoding) {
     byte[] module = encoding.decoderModuleBytes();
-    String sha256 = Checksums.hex(Checksums.sha256(module));
-    Integer index = decoderIndex.get(sha256);
+    byte[] sha256 = Checksums.sha256(module);
+    Integer index = decoderIndex.get(Checksums.hex(sha256));
     if (index == null) {
       if (module.length > FileLayout.MAX_DECODER_SIZE) {
         throw new IllegalArgumentException("decoder module of " + encoding.name() + " is " + module.length
             + " bytes; readers accept at most " + FileLayout.MAX_DECODER_SIZE);
       }
-      index = decoderBytes.size();
-      decoderIndex.put(sha256, index);
-      decoderBytes.add(module);
-      decoderNames.add(encoding.decoderName());
+      index = decoders.size();
+      decoderIndex.put(Checksums.hex(sha256), index);
+      decoders.add(new StoredModule(module, sha256, encoding.decoderName()));
     }
     return index;
   }
@@ -224,15 +225,14 @@ public final class CapsuleWriter implements AutoCloseable {
           .setRowCount(rowCount)
           .addAllRowGroups(rowGroups)
           .setCreatedBy(options.createdBy());
-      for (int d = 0; d < decoderBytes.size(); d++) {
-        byte[] module = decoderBytes.get(d);
+      for (StoredModule module : decoders) {
         footer.addDecoders(DecoderModule.newBuilder()
-            .setSha256(ByteString.copyFrom(Checksums.sha256(module)))
+            .setSha256(ByteString.copyFrom(module.sha256()))
             .setOffset(position)
-            .setLength(module.length)
+            .setLength(module.bytes().length)
             .setAbiVersion(FileLayout.DECODER_ABI_VERSION)
-            .setName(decoderNames.get(d)));
-        writeBytes(module);
+            .setName(module.name()));
+        writeBytes(module.bytes());
       }
       options.metadata().forEach((k, v) -> footer.addMetadata(KeyValue.newBuilder().setKey(k).setValue(v)));
       Footer built = footer.build();

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.capsule.decoders.ColumnValues;
 import dev.capsule.format.PhysicalLayout;
 import dev.capsule.format.proto.Statistics;
+import dev.capsule.writer.encoding.FixedValues;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -39,7 +40,7 @@ final class ChunkStatistics {
         boolean seenTrue = false;
         for (int i = 0; i < n; i++) {
           if (values.isValid(i)) {
-            boolean v = (data[i >>> 3] & (1 << (i & 7))) != 0;
+            boolean v = FixedValues.bit(data, i);
             seenTrue |= v;
             seenFalse |= !v;
           }
@@ -54,7 +55,6 @@ final class ChunkStatistics {
       case Timestamp: {
         boolean signed = !(type instanceof ArrowType.Int) || ((ArrowType.Int) type).getIsSigned();
         int width = layout.byteWidth();
-        ByteBuffer buffer = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         long min = 0;
         long max = 0;
         boolean any = false;
@@ -62,7 +62,7 @@ final class ChunkStatistics {
           if (!values.isValid(i)) {
             continue;
           }
-          long v = readInteger(buffer, i * width, width, signed);
+          long v = FixedValues.load(data, i, width, signed);
           if (!any) {
             min = v;
             max = v;
@@ -151,19 +151,6 @@ final class ChunkStatistics {
       }
       default:
         return null;
-    }
-  }
-
-  private static long readInteger(ByteBuffer buffer, int at, int width, boolean signed) {
-    switch (width) {
-      case 1:
-        return signed ? buffer.get(at) : buffer.get(at) & 0xFFL;
-      case 2:
-        return signed ? buffer.getShort(at) : buffer.getShort(at) & 0xFFFFL;
-      case 4:
-        return signed ? buffer.getInt(at) : buffer.getInt(at) & 0xFFFF_FFFFL;
-      default:
-        return buffer.getLong(at);
     }
   }
 

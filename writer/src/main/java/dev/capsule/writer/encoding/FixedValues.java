@@ -6,9 +6,10 @@ import java.nio.ByteOrder;
 
 /**
  * Loads and stores of 1-, 2-, 4- and 8-byte little-endian values. The switch on the width is the
- * same for every row of a loop, so the JIT hoists it; there is no per-value virtual call.
+ * same for every row of a loop, so the JIT hoists it; there is no per-value virtual call. Public
+ * only so that the writer's chunk statistics read values the way the encoders do.
  */
-final class FixedValues {
+public final class FixedValues {
   private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -16,7 +17,7 @@ final class FixedValues {
   private FixedValues() {}
 
   /** Value {@code row} of a FIXEDw column, sign-extended (signed) or zero-extended to 64 bits. */
-  static long load(byte[] data, int row, int width, boolean signed) {
+  public static long load(byte[] data, int row, int width, boolean signed) {
     switch (width) {
       case 1:
         return signed ? data[row] : data[row] & 0xFFL;
@@ -67,7 +68,7 @@ final class FixedValues {
     return (long) LONG.get(data, at);
   }
 
-  static boolean bit(byte[] bitmap, int i) {
+  public static boolean bit(byte[] bitmap, int i) {
     return (bitmap[i >>> 3] & (1 << (i & 7))) != 0;
   }
 }
