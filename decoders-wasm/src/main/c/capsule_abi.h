@@ -77,6 +77,8 @@ enum {
   LAYOUT_FIXED4 = 4,
   LAYOUT_FIXED8 = 8,
   LAYOUT_FIXED16 = 16,
+  /* Every code 1..254 is FIXEDw with w = code (format 1.1); the ones above have their own paths. */
+  LAYOUT_FIXED_MAX = 254,
   LAYOUT_VARIABLE = 255
 };
 
@@ -88,6 +90,11 @@ enum {
 #define ACCEPT_FIXED8 (1u << 4)
 #define ACCEPT_FIXED16 (1u << 5)
 #define ACCEPT_VARIABLE (1u << 6)
+/* FIXEDw for every other width w in 3..254 (FIXED3, FIXED12, FIXED32, ...). */
+#define ACCEPT_FIXED_OTHER (1u << 7)
+#define ACCEPT_FIXED_ANY                                                                      \
+  (ACCEPT_FIXED1 | ACCEPT_FIXED2 | ACCEPT_FIXED4 | ACCEPT_FIXED8 | ACCEPT_FIXED16 |            \
+   ACCEPT_FIXED_OTHER)
 
 /* ---------------------------------------------------------------------------------------------
  * Unaligned little-endian loads and stores (wasm is little-endian; these become single
@@ -478,14 +485,7 @@ SHARED int expect_end(const cursor *c) {
 }
 
 SHARED int layout_width(u32 code) {
-  switch (code) {
-    case LAYOUT_FIXED1: return 1;
-    case LAYOUT_FIXED2: return 2;
-    case LAYOUT_FIXED4: return 4;
-    case LAYOUT_FIXED8: return 8;
-    case LAYOUT_FIXED16: return 16;
-    default: return 0;
-  }
+  return code >= 1 && code <= LAYOUT_FIXED_MAX ? (int)code : 0;
 }
 
 SHARED u32 layout_accept_bit(u32 code) {
@@ -497,7 +497,7 @@ SHARED u32 layout_accept_bit(u32 code) {
     case LAYOUT_FIXED8: return ACCEPT_FIXED8;
     case LAYOUT_FIXED16: return ACCEPT_FIXED16;
     case LAYOUT_VARIABLE: return ACCEPT_VARIABLE;
-    default: return 0;
+    default: return code <= LAYOUT_FIXED_MAX ? ACCEPT_FIXED_OTHER : 0;
   }
 }
 
@@ -525,8 +525,7 @@ static int capsule_chunk_parse(capsule_chunk *c, cursor *cur, u32 ptr, u32 len, 
   u32 layout = chunk[4];
   u32 flags = chunk[5];
   u32 reserved = load_u16(chunk + 6);
-  u32 accept = layout_accept_bit(layout);
-  if (accept == 0) return FAIL1(CAPSULE_ECORRUPT, "unknown layout code % at offset 4", layout);
+  u32 accept = layout_accept_bit(layout); /* every code 0..255 names a layout */
   if ((accept & accepted) == 0) {
     return FAILS(CAPSULE_ECORRUPT, "layout code % is not supported by this encoding (supported: $)",
                  accepted_names, layout, 0, 0, 0);

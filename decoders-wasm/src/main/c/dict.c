@@ -124,7 +124,8 @@ static NOINLINE u32 gather_slow(u8 *out, const dict_state *s, u64 first, u32 cou
       case 2: copy_value(out + 2 * i, s->dict, code, 2); break;
       case 4: copy_value(out + 4 * i, s->dict, code, 4); break;
       case 8: copy_value(out + 8 * i, s->dict, code, 8); break;
-      default: copy_value(out + 16 * i, s->dict, code, 16); break;
+      case 16: copy_value(out + 16 * i, s->dict, code, 16); break;
+      default: __builtin_memcpy(out + (u64)w * i, s->dict + code * w, w); break;
     }
   }
   return count;
@@ -173,6 +174,23 @@ GATHER_W(4)
 GATHER_W(8)
 GATHER_W(16)
 
+/* Widths other than 1, 2, 4, 8 and 16 (FIXED3, FIXED12, FIXED32, ...): one memory.copy per row. */
+static NOINLINE u32 gather_any(u8 *out, const u8 *p, const dict_state *s, u32 groups, u32 w) {
+  const u32 b = s->bits;
+  const unpack_plan pl = make_plan(b);
+  const u64 mask = low_mask(b), d = s->dict_size;
+  for (u32 g = 0; g < groups; g++, p += b, out += 8 * (u64)w) {
+    u64 code[8];
+    unpack_group(code, p, &pl, b, mask, 1);
+    u64 below = ~(u64)0;
+#pragma clang loop unroll(full)
+    for (u32 k = 0; k < 8; k++) below &= code[k] - d;
+    if (UNLIKELY(!(below >> 63))) return g;
+    for (u32 k = 0; k < 8; k++) __builtin_memcpy(out + (u64)w * k, s->dict + code[k] * w, w);
+  }
+  return groups;
+}
+
 /* Runs the group kernel specialised for value width w and values_per_load(b). */
 static u32 run_groups(u32 w, u8 *out, const u8 *p, const dict_state *s, u32 groups) {
   u32 L = values_per_load(s->bits);
@@ -187,7 +205,8 @@ static u32 run_groups(u32 w, u8 *out, const u8 *p, const dict_state *s, u32 grou
     CASE(2)
     CASE(4)
     CASE(8)
-    default: CASE(16)
+    CASE(16)
+    default: return gather_any(out, p, s, groups, w);
   }
 #undef CASE
 }
@@ -212,7 +231,11 @@ static NOINLINE void fill_first_entry(u8 *out, const u8 *dict, u32 count, u32 w)
     case 2: fill_value(out, load_w(dict, 2), count, 2); break;
     case 4: fill_value(out, load_w(dict, 4), count, 4); break;
     case 8: fill_value(out, load_w(dict, 8), count, 8); break;
-    default: fill_value16(out, load_u64(dict), load_u64(dict + 8), count); break;
+    case 16: fill_value16(out, load_u64(dict), load_u64(dict + 8), count); break;
+    default:
+      __builtin_memcpy(out, dict, w);
+      extend_pattern(out, w, (u64)count * w);
+      break;
   }
 }
 
@@ -348,9 +371,8 @@ static int dict_decode(capsule_chunk *c, u32 first, u32 count, capsule_buffers *
 
 EXPORT("capsule_open") u32 capsule_open(u32 chunk_ptr, u32 chunk_len) {
   return capsule_open_common(chunk_ptr, chunk_len, sizeof(dict_state),
-                             ACCEPT_FIXED1 | ACCEPT_FIXED2 | ACCEPT_FIXED4 | ACCEPT_FIXED8 |
-                                 ACCEPT_FIXED16 | ACCEPT_VARIABLE,
-                             "FIXED1, FIXED2, FIXED4, FIXED8, FIXED16, VARIABLE", dict_open);
+                             ACCEPT_FIXED_ANY | ACCEPT_VARIABLE,
+                             "FIXEDw for w = 1..254, VARIABLE", dict_open);
 }
 
 EXPORT("capsule_decode") u32 capsule_decode(u32 handle, u32 first_row, u32 row_count, u32 out_ptr) {

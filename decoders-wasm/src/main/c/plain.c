@@ -149,9 +149,8 @@ static int plain_decode(capsule_chunk *c, u32 first, u32 count, capsule_buffers 
 
 EXPORT("capsule_open") u32 capsule_open(u32 chunk_ptr, u32 chunk_len) {
   return capsule_open_common(chunk_ptr, chunk_len, sizeof(plain_state),
-                             ACCEPT_BIT | ACCEPT_FIXED1 | ACCEPT_FIXED2 | ACCEPT_FIXED4 |
-                                 ACCEPT_FIXED8 | ACCEPT_FIXED16 | ACCEPT_VARIABLE,
-                             "BIT, FIXED1, FIXED2, FIXED4, FIXED8, FIXED16, VARIABLE", plain_open);
+                             ACCEPT_BIT | ACCEPT_FIXED_ANY | ACCEPT_VARIABLE,
+                             "BIT, FIXEDw for w = 1..254, VARIABLE", plain_open);
 }
 
 EXPORT("capsule_decode") u32 capsule_decode(u32 handle, u32 first_row, u32 row_count, u32 out_ptr) {

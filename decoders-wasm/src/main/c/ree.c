@@ -188,6 +188,22 @@ static NOINLINE void ree_fixed16(u8 *out, const ree_state *s, u32 j, u32 row, u3
   }
 }
 
+/* Any other width w: one copy of the value per run, extended by doubling memory.copy. */
+static NOINLINE void ree_fixed_any(u8 *out, const ree_state *s, u32 j, u32 row, u32 end, u32 w) {
+  const u8 *ends = s->run_ends, *vals = s->values;
+  u8 *o = out;
+  while (row < end) {
+    u32 re = load_u32(ends + 4 * j);
+    u32 stop = re < end ? re : end;
+    u64 bytes = (u64)(stop - row) * w;
+    __builtin_memcpy(o, vals + (u64)j * w, w);
+    extend_pattern(o, w, bytes);
+    o += bytes;
+    row = stop;
+    j++;
+  }
+}
+
 /* ---- BIT ----------------------------------------------------------------------------------- */
 
 static NOINLINE void ree_bits(u8 *bm, const ree_state *s, u32 j, u32 first, u32 end) {
@@ -301,7 +317,8 @@ static int ree_decode(capsule_chunk *c, u32 first, u32 count, capsule_buffers *o
     case LAYOUT_FIXED2: ree_fixed2(o, s, j, first, end); break;
     case LAYOUT_FIXED4: ree_fixed4(o, s, j, first, end); break;
     case LAYOUT_FIXED8: ree_fixed8(o, s, j, first, end); break;
-    default: ree_fixed16(o, s, j, first, end); break;
+    case LAYOUT_FIXED16: ree_fixed16(o, s, j, first, end); break;
+    default: ree_fixed_any(o, s, j, first, end, c->width); break;
   }
   out->values = (u32)(uintptr_t)o;
   return CAPSULE_OK;
@@ -309,9 +326,8 @@ static int ree_decode(capsule_chunk *c, u32 first, u32 count, capsule_buffers *o
 
 EXPORT("capsule_open") u32 capsule_open(u32 chunk_ptr, u32 chunk_len) {
   return capsule_open_common(chunk_ptr, chunk_len, sizeof(ree_state),
-                             ACCEPT_BIT | ACCEPT_FIXED1 | ACCEPT_FIXED2 | ACCEPT_FIXED4 |
-                                 ACCEPT_FIXED8 | ACCEPT_FIXED16 | ACCEPT_VARIABLE,
-                             "BIT, FIXED1, FIXED2, FIXED4, FIXED8, FIXED16, VARIABLE", ree_open);
+                             ACCEPT_BIT | ACCEPT_FIXED_ANY | ACCEPT_VARIABLE,
+                             "BIT, FIXEDw for w = 1..254, VARIABLE", ree_open);
 }
 
 EXPORT("capsule_decode") u32 capsule_decode(u32 handle, u32 first_row, u32 row_count, u32 out_ptr) {

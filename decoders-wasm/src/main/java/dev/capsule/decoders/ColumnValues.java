@@ -42,7 +42,7 @@ public final class ColumnValues {
     if (validity != null && validity.length < bitmapBytes) {
       throw new IllegalArgumentException("validity bitmap too short: " + validity.length);
     }
-    switch (layout) {
+    switch (layout.kind()) {
       case BIT:
         require(data.length >= bitmapBytes, "values bitmap too short");
         require(offsets == null, "offsets only for VARIABLE");

@@ -14,11 +14,14 @@ public enum ValueKind {
   OPAQUE;
 
   public static ValueKind of(ArrowType type) {
+    type = dev.capsule.format.PhysicalLayout.storageType(type);
     switch (type.getTypeID()) {
       case Int:
         return ((ArrowType.Int) type).getIsSigned() ? SIGNED_INTEGER : UNSIGNED_INTEGER;
       case Date:
+      case Time:
       case Timestamp:
+      case Duration:
         return SIGNED_INTEGER;
       default:
         return OPAQUE;

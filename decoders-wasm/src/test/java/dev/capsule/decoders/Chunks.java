@@ -92,7 +92,7 @@ final class Chunks {
 
   static byte[] plain(TestColumn c) {
     Bytes b = header(c.layout(), c.n(), c.valid());
-    switch (c.layout()) {
+    switch (c.layout().kind()) {
       case BIT: {
         boolean[] bits = new boolean[c.n()];
         for (int i = 0; i < c.n(); i++) {

@@ -187,7 +187,7 @@ final class DecoderHarness {
     } else {
       assertEquals(0, nullCount, "null_count with no validity buffer");
     }
-    switch (layout) {
+    switch (layout.kind()) {
       case BIT:
         return new Decoded(length, nullCount, validity, read(valuesPtr, (rowCount + 7) / 8, "values"),
             null, null);

@@ -8,11 +8,9 @@ import dev.capsule.decoders.TestColumn.Nulls;
 import dev.capsule.decoders.TestColumn.Shape;
 import dev.capsule.format.PhysicalLayout;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -23,12 +21,17 @@ import org.junit.jupiter.api.TestFactory;
  * random) and in consecutive batches, against the rows the chunk was built from.
  */
 class DecoderMatrixTest {
-  static final Map<String, Set<PhysicalLayout>> LAYOUTS = Map.of(
-      "plain", EnumSet.allOf(PhysicalLayout.class),
-      "ree", EnumSet.allOf(PhysicalLayout.class),
-      "bitpack", EnumSet.of(PhysicalLayout.FIXED1, PhysicalLayout.FIXED2, PhysicalLayout.FIXED4,
-          PhysicalLayout.FIXED8),
-      "dict", EnumSet.complementOf(EnumSet.of(PhysicalLayout.BIT)));
+  /** The word widths, odd and wide widths (FIXED3, FIXED12, FIXED32, the widest), BIT and VARIABLE. */
+  static final List<PhysicalLayout> ALL_LAYOUTS = List.of(PhysicalLayout.BIT, PhysicalLayout.FIXED1,
+      PhysicalLayout.FIXED2, PhysicalLayout.fixed(3), PhysicalLayout.FIXED4, PhysicalLayout.fixed(5),
+      PhysicalLayout.FIXED8, PhysicalLayout.fixed(12), PhysicalLayout.FIXED16, PhysicalLayout.fixed(32),
+      PhysicalLayout.fixed(PhysicalLayout.MAX_FIXED_WIDTH), PhysicalLayout.VARIABLE);
+
+  static final Map<String, List<PhysicalLayout>> LAYOUTS = Map.of(
+      "plain", ALL_LAYOUTS,
+      "ree", ALL_LAYOUTS,
+      "bitpack", List.of(PhysicalLayout.FIXED1, PhysicalLayout.FIXED2, PhysicalLayout.FIXED4, PhysicalLayout.FIXED8),
+      "dict", ALL_LAYOUTS.subList(1, ALL_LAYOUTS.size()));
 
   /** bitpack encodes values that span at most 56 bits; keep FIXED8 values in a 2^40 window. */
   static int maxBits(String module, PhysicalLayout layout) {

@@ -28,7 +28,7 @@ final class Expected {
       }
       checkPadding(d.validity(), count, where + ": validity");
     }
-    switch (c.layout()) {
+    switch (c.layout().kind()) {
       case BIT:
         for (int i = 0; i < count; i++) {
           assertEquals(c.rows()[first + i][0] != 0, bit(d.values(), i), where + ": value of row " + (first + i));

@@ -31,7 +31,7 @@ record TestColumn(PhysicalLayout layout, byte[][] rows, boolean[] valid) {
   }
 
   static byte[] emptySlot(PhysicalLayout layout) {
-    switch (layout) {
+    switch (layout.kind()) {
       case BIT:
         return new byte[] {0};
       case VARIABLE:
@@ -81,7 +81,7 @@ record TestColumn(PhysicalLayout layout, byte[][] rows, boolean[] valid) {
   }
 
   static byte[] randomValue(PhysicalLayout layout, int maxBits, long base, Random rnd) {
-    switch (layout) {
+    switch (layout.kind()) {
       case BIT:
         return new byte[] {(byte) rnd.nextInt(2)};
       case VARIABLE: {

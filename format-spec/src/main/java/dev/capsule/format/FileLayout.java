@@ -1,12 +1,20 @@
 package dev.capsule.format;
 
+import org.apache.arrow.vector.types.DateUnit;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
 /** The fixed parts of a Capsule file (SPEC.md, "File layout"). */
 public final class FileLayout {
   /** "CAPS" in ASCII, at the start and at the very end of every file. */
   public static final byte[] MAGIC = {'C', 'A', 'P', 'S'};
 
   public static final int FORMAT_MAJOR = 1;
-  public static final int FORMAT_MINOR = 0;
+  /** The newest minor version this library reads and writes; files say the lowest they need. */
+  public static final int FORMAT_MINOR = 1;
 
   /** Magic, u8 major, u8 minor, u16 reserved. */
   public static final int HEADER_SIZE = 8;
@@ -28,7 +36,44 @@ public final class FileLayout {
 
   private FileLayout() {}
 
-  public static byte[] header() {
-    return new byte[] {'C', 'A', 'P', 'S', (byte) FORMAT_MAJOR, (byte) FORMAT_MINOR, 0, 0};
+  public static byte[] header(int minor) {
+    return new byte[] {'C', 'A', 'P', 'S', (byte) FORMAT_MAJOR, (byte) minor, 0, 0};
+  }
+
+  /**
+   * The lowest minor version whose types a schema uses (SPEC.md section 12: writers say the lowest
+   * they need, so readers of 1.0 still read files that use nothing newer): 0 when every field has
+   * a type of format 1.0, 1 otherwise.
+   */
+  public static int minorVersionFor(Schema schema) {
+    for (Field field : schema.getFields()) {
+      if (!isFormat10Type(PhysicalLayout.storageType(field.getType()))) {
+        return 1;
+      }
+    }
+    return 0;
+  }
+
+  /** Bool, Int, Float32/64, Date(DAY), Timestamp(ms or us), Decimal128, Utf8, Binary. */
+  private static boolean isFormat10Type(ArrowType type) {
+    switch (type.getTypeID()) {
+      case Bool:
+      case Int:
+      case Utf8:
+      case Binary:
+        return true;
+      case FloatingPoint:
+        return ((ArrowType.FloatingPoint) type).getPrecision() != FloatingPointPrecision.HALF;
+      case Date:
+        return ((ArrowType.Date) type).getUnit() == DateUnit.DAY;
+      case Timestamp: {
+        TimeUnit unit = ((ArrowType.Timestamp) type).getUnit();
+        return unit == TimeUnit.MILLISECOND || unit == TimeUnit.MICROSECOND;
+      }
+      case Decimal:
+        return ((ArrowType.Decimal) type).getBitWidth() == 128;
+      default:
+        return false;
+    }
   }
 }

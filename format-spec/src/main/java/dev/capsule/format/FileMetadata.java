@@ -120,7 +120,7 @@ public final class FileMetadata {
     int min = stats.getMin().size();
     int max = stats.getMax().size();
     boolean ok;
-    switch (layout) {
+    switch (layout.kind()) {
       case BIT:
         ok = min == 1 && max == 1;
         break;

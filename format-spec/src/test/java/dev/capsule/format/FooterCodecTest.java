@@ -32,7 +32,7 @@ class FooterCodecTest {
   /** A minimal structurally valid file: header, 10 chunk bytes, 4 module bytes, footer, trailer. */
   private static byte[] file(Footer.Builder footer) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(FileLayout.header());
+    out.write(FileLayout.header(0));
     out.write(new byte[14]);
     out.write(FooterCodec.encode(footer.build()));
     return out.toByteArray();

@@ -111,7 +111,7 @@ public final class CapsuleWriter implements AutoCloseable {
     FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
     CapsuleWriter writer = new CapsuleWriter(absolute, temporary, out, schema, options, selector);
     try {
-      writer.writeBytes(FileLayout.header());
+      writer.writeBytes(FileLayout.header(FileLayout.minorVersionFor(schema)));
     } catch (IOException | RuntimeException e) {
       writer.abort();
       throw e;
@@ -220,7 +220,7 @@ public final class CapsuleWriter implements AutoCloseable {
       flushRowGroup();
       Footer.Builder footer = Footer.newBuilder()
           .setFormatMajor(FileLayout.FORMAT_MAJOR)
-          .setFormatMinor(FileLayout.FORMAT_MINOR)
+          .setFormatMinor(FileLayout.minorVersionFor(schema))
           .setArrowSchema(ByteString.copyFrom(schema.serializeAsMessage()))
           .setRowCount(rowCount)
           .addAllRowGroups(rowGroups)

@@ -8,12 +8,14 @@ import dev.capsule.writer.encoding.FixedValues;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import org.apache.arrow.memory.util.Float16;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 
 /**
  * Null count, min and max of a chunk, encoded as SPEC.md "Statistics values" says: fixed-width
  * values as their little-endian bytes; booleans as one byte; utf8/binary as the bytes themselves,
- * compared unsigned, and left out when longer than {@link #MAX_BINARY_STAT}. Floats ignore NaN;
+ * compared unsigned, and left out when longer than {@link #MAX_BINARY_STAT}; fixed-size binaries as
+ * their bytes, compared unsigned. Floats ignore NaN; intervals have no order and no min or max;
  * min and max are absent when no value qualifies.
  */
 final class ChunkStatistics {
@@ -34,6 +36,7 @@ final class ChunkStatistics {
     int n = values.rowCount();
     PhysicalLayout layout = values.layout();
     byte[] data = values.data();
+    type = PhysicalLayout.storageType(type);
     switch (type.getTypeID()) {
       case Bool: {
         boolean seenFalse = false;
@@ -52,7 +55,9 @@ final class ChunkStatistics {
       }
       case Int:
       case Date:
-      case Timestamp: {
+      case Time:
+      case Timestamp:
+      case Duration: {
         boolean signed = !(type instanceof ArrowType.Int) || ((ArrowType.Int) type).getIsSigned();
         int width = layout.byteWidth();
         long min = 0;
@@ -79,6 +84,9 @@ final class ChunkStatistics {
       }
       case FloatingPoint: {
         int width = layout.byteWidth();
+        if (width == 2) {
+          return halfFloatMinMax(values);
+        }
         ByteBuffer buffer = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
@@ -106,23 +114,10 @@ final class ChunkStatistics {
         byte[] both = out.array();
         return new byte[][] {Arrays.copyOf(both, width), Arrays.copyOfRange(both, width, 2 * width)};
       }
-      case Decimal: {
-        byte[] min = null;
-        byte[] max = null;
-        for (int i = 0; i < n; i++) {
-          if (!values.isValid(i)) {
-            continue;
-          }
-          byte[] v = Arrays.copyOfRange(data, i * 16, i * 16 + 16);
-          if (min == null || compareInt128(v, min) < 0) {
-            min = v;
-          }
-          if (max == null || compareInt128(v, max) > 0) {
-            max = v;
-          }
-        }
-        return min == null ? null : new byte[][] {min, max};
-      }
+      case Decimal:
+        return fixedMinMax(values, ChunkStatistics::compareSignedLittleEndian);
+      case FixedSizeBinary:
+        return fixedMinMax(values, Arrays::compareUnsigned);
       case Utf8:
       case Binary: {
         int[] offsets = values.offsets();
@@ -154,6 +149,56 @@ final class ChunkStatistics {
     }
   }
 
+  /** Min and max of FIXEDw values of more than 8 bytes, in the given order of their bytes. */
+  private static byte[][] fixedMinMax(ColumnValues values, java.util.Comparator<byte[]> order) {
+    int width = values.layout().byteWidth();
+    byte[] min = null;
+    byte[] max = null;
+    for (int i = 0; i < values.rowCount(); i++) {
+      if (!values.isValid(i)) {
+        continue;
+      }
+      byte[] v = Arrays.copyOfRange(values.data(), i * width, (i + 1) * width);
+      if (min == null || order.compare(v, min) < 0) {
+        min = v;
+      }
+      if (max == null || order.compare(v, max) > 0) {
+        max = v;
+      }
+    }
+    return min == null ? null : new byte[][] {min, max};
+  }
+
+  /** Half floats: compared as numbers (NaN ignored, -0 below +0), stored as their 2 bytes. */
+  private static byte[][] halfFloatMinMax(ColumnValues values) {
+    byte[] data = values.data();
+    int minRow = -1;
+    int maxRow = -1;
+    float min = Float.POSITIVE_INFINITY;
+    float max = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < values.rowCount(); i++) {
+      if (!values.isValid(i)) {
+        continue;
+      }
+      float v = Float16.toFloat((short) FixedValues.load(data, i, 2, false));
+      if (Float.isNaN(v)) {
+        continue;
+      }
+      if (minRow < 0 || Float.compare(v, min) < 0) {
+        min = v;
+        minRow = i;
+      }
+      if (maxRow < 0 || Float.compare(v, max) > 0) {
+        max = v;
+        maxRow = i;
+      }
+    }
+    if (minRow < 0) {
+      return null;
+    }
+    return new byte[][] {Arrays.copyOfRange(data, 2 * minRow, 2 * minRow + 2), Arrays.copyOfRange(data, 2 * maxRow, 2 * maxRow + 2)};
+  }
+
   private static byte[] littleEndian(long value, int width) {
     byte[] out = new byte[width];
     for (int i = 0; i < width; i++) {
@@ -162,13 +207,14 @@ final class ChunkStatistics {
     return out;
   }
 
-  /** Signed comparison of two little-endian 128-bit integers. */
-  private static int compareInt128(byte[] a, byte[] b) {
-    int high = Byte.compare(a[15], b[15]);
+  /** Signed comparison of two little-endian two's-complement integers of the same width. */
+  private static int compareSignedLittleEndian(byte[] a, byte[] b) {
+    int top = a.length - 1;
+    int high = Byte.compare(a[top], b[top]);
     if (high != 0) {
       return high;
     }
-    for (int i = 14; i >= 0; i--) {
+    for (int i = top - 1; i >= 0; i--) {
       int c = Integer.compare(a[i] & 0xFF, b[i] & 0xFF);
       if (c != 0) {
         return c;

@@ -62,7 +62,7 @@ final class ColumnBuffer {
         nulls++;
       }
     }
-    switch (layout) {
+    switch (layout.kind()) {
       case BIT:
         appendBits((BitVector) vector, from, count);
         break;

@@ -5,7 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
 import org.apache.arrow.memory.BufferAllocator;
+import java.util.UUID;
+import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVectorHelper;
+import org.apache.arrow.vector.Decimal256Vector;
+import org.apache.arrow.vector.UuidVector;
+import org.apache.arrow.vector.extension.UuidType;
+import org.apache.arrow.vector.types.IntervalUnit;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.DecimalVector;
@@ -45,6 +52,7 @@ final class TestColumns {
     }
   }
 
+  /** Every type: those of format 1.0, then those 1.1 adds. */
   static final List<TestType> TYPES = List.of(
       new TestType("bool", ArrowType.Bool.INSTANCE, false),
       new TestType("int8", new ArrowType.Int(8, true), true),
@@ -59,7 +67,30 @@ final class TestColumns {
       new TestType("date32", new ArrowType.Date(DateUnit.DAY), true),
       new TestType("timestamp_ms", new ArrowType.Timestamp(TimeUnit.MILLISECOND, null), true),
       new TestType("timestamp_us_utc", new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC"), true),
-      new TestType("decimal128", new ArrowType.Decimal(38, 4, 128), false));
+      new TestType("decimal128", new ArrowType.Decimal(38, 4, 128), false),
+      // Format 1.1
+      new TestType("float16", new ArrowType.FloatingPoint(FloatingPointPrecision.HALF), false),
+      new TestType("date64", new ArrowType.Date(DateUnit.MILLISECOND), true),
+      new TestType("time32_s", new ArrowType.Time(TimeUnit.SECOND, 32), true),
+      new TestType("time32_ms", new ArrowType.Time(TimeUnit.MILLISECOND, 32), true),
+      new TestType("time64_us", new ArrowType.Time(TimeUnit.MICROSECOND, 64), true),
+      new TestType("time64_ns", new ArrowType.Time(TimeUnit.NANOSECOND, 64), true),
+      new TestType("timestamp_s", new ArrowType.Timestamp(TimeUnit.SECOND, null), true),
+      new TestType("timestamp_ns_utc", new ArrowType.Timestamp(TimeUnit.NANOSECOND, "UTC"), true),
+      new TestType("duration_us", new ArrowType.Duration(TimeUnit.MICROSECOND), true),
+      new TestType("interval_ym", new ArrowType.Interval(IntervalUnit.YEAR_MONTH), false),
+      new TestType("interval_dt", new ArrowType.Interval(IntervalUnit.DAY_TIME), false),
+      new TestType("interval_mdn", new ArrowType.Interval(IntervalUnit.MONTH_DAY_NANO), false),
+      new TestType("decimal256", new ArrowType.Decimal(76, 10, 256), false),
+      new TestType("fixed3", new ArrowType.FixedSizeBinary(3), false),
+      new TestType("fixed254", new ArrowType.FixedSizeBinary(254), false),
+      new TestType("uuid", UuidType.INSTANCE, false));
+
+  /** The 14 types of format 1.0. */
+  static final List<TestType> TYPES_1_0 = TYPES.subList(0, 14);
+
+  /** The types format 1.1 adds. */
+  static final List<TestType> TYPES_1_1 = TYPES.subList(14, TYPES.size());
 
   /**
    * A vector of {@code rows} values: runs of random length 1..8 over a pool of 40 values drawn once,
@@ -123,6 +154,18 @@ final class TestColumns {
       ((TimeStampMicroTZVector) vector).setSafe(i, -v * 1_000_000L);
     } else if (vector instanceof DecimalVector) {
       ((DecimalVector) vector).setSafe(i, new BigDecimal(BigDecimal.valueOf(v).toBigInteger().shiftLeft(70), 4));
+    } else if (vector instanceof Decimal256Vector) {
+      ((Decimal256Vector) vector).setSafe(i, new BigDecimal(BigDecimal.valueOf(v).toBigInteger().shiftLeft(150), 10));
+    } else if (vector instanceof UuidVector) {
+      ((UuidVector) vector).setSafe(i, new UUID(v, ~v));
+    } else if (vector instanceof BaseFixedWidthVector) {
+      // Every other fixed-width type: the value's bytes spread over the width, as bit patterns.
+      BaseFixedWidthVector fixed = (BaseFixedWidthVector) vector;
+      int w = fixed.getTypeWidth();
+      for (int k = 0; k < w; k++) {
+        fixed.getDataBuffer().setByte((long) i * w + k, (byte) (v >> (8 * (k % 8)) ^ k / 8));
+      }
+      BitVectorHelper.setBit(fixed.getValidityBuffer(), i);
     } else {
       throw new IllegalArgumentException("no test data for " + vector.getClass());
     }

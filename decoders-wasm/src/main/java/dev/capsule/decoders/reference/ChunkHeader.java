@@ -52,6 +52,13 @@ record ChunkHeader(String encoding, int rowCount, PhysicalLayout layout, int val
     throw ChunkCursor.malformed(encoding, 4, "layout " + layout + " is not allowed for this encoding");
   }
 
+  /** Fails for BIT, which an encoding of fixed- and variable-width values cannot hold. */
+  void requireNotBit() {
+    if (layout == PhysicalLayout.BIT) {
+      throw ChunkCursor.malformed(encoding, 4, "layout BIT is not allowed for this encoding");
+    }
+  }
+
   /** Fails unless [firstRow, firstRow + count) lies within the chunk. */
   void checkWindow(int firstRow, int count) {
     if (firstRow < 0 || count < 0 || (long) firstRow + count > rowCount) {

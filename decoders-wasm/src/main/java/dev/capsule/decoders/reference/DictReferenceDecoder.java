@@ -1,7 +1,6 @@
 package dev.capsule.decoders.reference;
 
 import dev.capsule.decoders.ColumnValues;
-import dev.capsule.format.PhysicalLayout;
 import dev.capsule.decoders.ValueKind;
 
 /** capsule.dict: a dictionary of distinct values, then one bit-packed code per row. */
@@ -17,9 +16,7 @@ final class DictReferenceDecoder implements ReferenceDecoder {
   @Override
   public ColumnValues decode(byte[] chunk, ValueKind kind, int firstRow, int count) {
     ChunkHeader header = ChunkHeader.parse(chunk, ENCODING);
-    header.requireLayout(
-        PhysicalLayout.FIXED1, PhysicalLayout.FIXED2, PhysicalLayout.FIXED4, PhysicalLayout.FIXED8,
-        PhysicalLayout.FIXED16, PhysicalLayout.VARIABLE);
+    header.requireNotBit();
     header.checkWindow(firstRow, count);
     int n = header.rowCount();
     ChunkCursor in = header.payload(chunk);

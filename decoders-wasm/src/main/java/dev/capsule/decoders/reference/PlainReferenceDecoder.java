@@ -22,7 +22,7 @@ final class PlainReferenceDecoder implements ReferenceDecoder {
     PhysicalLayout layout = header.layout();
     ChunkCursor in = header.payload(chunk);
     byte[] validity = header.validity(chunk, firstRow, count);
-    switch (layout) {
+    switch (layout.kind()) {
       case BIT: {
         int values = in.take((n + 7L) / 8, "values bitmap");
         Bits.requireUnusedBitsZero(in, values, n, "values bitmap");

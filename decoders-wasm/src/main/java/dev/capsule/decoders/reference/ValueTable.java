@@ -27,7 +27,7 @@ final class ValueTable {
   /** Reads and checks {@code count} values at the cursor. */
   static ValueTable read(ChunkCursor in, PhysicalLayout layout, int count, String field) {
     byte[] chunk = in.chunk();
-    switch (layout) {
+    switch (layout.kind()) {
       case BIT: {
         int start = in.take(count, field);
         for (int i = start; i < start + count; i++) {
@@ -54,7 +54,7 @@ final class ValueTable {
   /** The rows whose row i holds value {@code index[i]}. */
   ColumnValues gather(ValueKind kind, int[] index, byte[] validity) {
     int rows = index.length;
-    switch (layout) {
+    switch (layout.kind()) {
       case BIT: {
         byte[] bits = new byte[(rows + 7) / 8];
         for (int i = 0; i < rows; i++) {

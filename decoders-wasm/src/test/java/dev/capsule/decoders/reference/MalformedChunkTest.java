@@ -17,7 +17,7 @@ class MalformedChunkTest {
         // header
         bad("plain", "truncated header", hex("0200 00"), 0, "row_count"),
         bad("plain", "header without flags", hex("01000000 01"), 5, "flags"),
-        bad("plain", "unknown layout code", hex("01000000 03 00 0000 00"), 4, "layout code 3"),
+        bad("plain", "FIXED3 value cut short", hex("01000000 03 00 0000 00"), 8, "values needs 3 bytes"),
         bad("plain", "unknown flag bit", hex("01000000 01 02 0000 00"), 5, "flags"),
         bad("plain", "reserved header field", hex("01000000 01 00 0001 00"), 7, "reserved"),
         bad("plain", "row count beyond 2^31", hex("ffffffff 01 00 0000"), 0, "row_count"),

@@ -139,7 +139,7 @@ class ReferenceDecoderWindowsTest {
     assertEquals(whole.layout(), got.layout(), context);
     for (int i = 0; i < count; i++) {
       assertEquals(whole.isValid(first + i), got.isValid(i), context + " validity of row " + (first + i));
-      switch (whole.layout()) {
+      switch (whole.layout().kind()) {
         case BIT:
           assertEquals(whole.data()[(first + i) >>> 3] >>> ((first + i) & 7) & 1, got.data()[i >>> 3] >>> (i & 7) & 1, context);
           break;

@@ -5,7 +5,7 @@ import dev.capsule.format.PhysicalLayout;
 
 /**
  * capsule.dict: u32 dictionary size, the distinct values in order of first appearance, u8 code
- * width, then one bit-packed code per row. Applies to FIXED1..FIXED16 and VARIABLE; wins when few
+ * width, then one bit-packed code per row. Applies to every FIXEDw and VARIABLE; wins when few
  * distinct values repeat out of order. Null rows store code 0; an all-null chunk stores a
  * dictionary of one zero (or empty) value, since a chunk with rows needs at least one entry.
  */
@@ -56,10 +56,10 @@ final class DictEncoding extends ShippedEncoding {
     ChunkWriter out = ChunkWriter.start(NAME, estimateSize(analysis), values);
     out.u32(size);
     PhysicalLayout layout = values.layout();
-    if (layout == PhysicalLayout.FIXED16 || layout == PhysicalLayout.VARIABLE) {
-      DictSliceKernel.encode(out, values, size);
-    } else {
+    if (FixedValues.isWord(layout)) {
       DictLongKernel.encode(out, values, size);
+    } else {
+      DictSliceKernel.encode(out, values, size);
     }
     return out.finish();
   }

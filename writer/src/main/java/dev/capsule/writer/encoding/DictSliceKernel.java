@@ -3,7 +3,7 @@ package dev.capsule.writer.encoding;
 import dev.capsule.decoders.ColumnValues;
 import dev.capsule.format.PhysicalLayout;
 
-/** capsule.dict for FIXED16 and VARIABLE values: the dictionary is a {@link SliceHashTable}. */
+/** capsule.dict for values wider than 8 bytes and VARIABLE values: the dictionary is a {@link SliceHashTable}. */
 final class DictSliceKernel {
   private DictSliceKernel() {}
 
@@ -20,7 +20,7 @@ final class DictSliceKernel {
     boolean variable = values.layout() == PhysicalLayout.VARIABLE;
     int width = values.layout().byteWidth();
     if (table.size() == 0 && n > 0) {
-      // All rows null: one entry of zero bytes (FIXED16) or the empty value (VARIABLE).
+      // All rows null: one entry of zero bytes (FIXEDw) or the empty value (VARIABLE).
       DictEncoding.checkSize(size, 1);
       if (variable) {
         out.u32(0);
@@ -54,7 +54,8 @@ final class DictSliceKernel {
   private static int addRow(SliceHashTable table, ColumnValues values, int row) {
     int[] offsets = values.offsets();
     if (offsets == null) {
-      return table.add(row * 16, 16);
+      int width = values.layout().byteWidth();
+      return table.add(row * width, width);
     }
     return table.add(offsets[row], offsets[row + 1] - offsets[row]);
   }

@@ -23,10 +23,7 @@ final class Distinct {
 
   static Distinct count(ColumnValues values, long sizeLimit) {
     PhysicalLayout layout = values.layout();
-    if (layout == PhysicalLayout.FIXED16 || layout == PhysicalLayout.VARIABLE) {
-      return slices(values, sizeLimit);
-    }
-    return fixed(values, sizeLimit);
+    return FixedValues.isWord(layout) ? fixed(values, sizeLimit) : slices(values, sizeLimit);
   }
 
   private static Distinct fixed(ColumnValues values, long sizeLimit) {

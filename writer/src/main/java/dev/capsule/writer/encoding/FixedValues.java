@@ -16,6 +16,15 @@ public final class FixedValues {
 
   private FixedValues() {}
 
+  /**
+   * Whether values of this layout fit the 64-bit loads of {@link #load} (FIXED1, 2, 4 and 8); other
+   * fixed widths (12, 16, 32, ...) are handled as byte slices.
+   */
+  public static boolean isWord(dev.capsule.format.PhysicalLayout layout) {
+    int w = layout.byteWidth();
+    return layout.isFixedWidth() && (w == 1 || w == 2 || w == 4 || w == 8);
+  }
+
   /** Value {@code row} of a FIXEDw column, sign-extended (signed) or zero-extended to 64 bits. */
   public static long load(byte[] data, int row, int width, boolean signed) {
     switch (width) {

@@ -28,7 +28,7 @@ final class PlainEncoding extends ShippedEncoding {
   static long size(ColumnAnalysis a) {
     int n = a.rowCount();
     long payload;
-    switch (a.layout()) {
+    switch (a.layout().kind()) {
       case BIT:
         payload = ChunkWriter.bitmapSize(n);
         break;
@@ -45,7 +45,7 @@ final class PlainEncoding extends ShippedEncoding {
   public byte[] encode(ColumnValues values, ColumnAnalysis analysis) {
     analysis.requireDescribes(values, NAME);
     ChunkWriter out = ChunkWriter.start(NAME, size(analysis), values);
-    switch (values.layout()) {
+    switch (values.layout().kind()) {
       case BIT:
         writeBits(out, values);
         break;

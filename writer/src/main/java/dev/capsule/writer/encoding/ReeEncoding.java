@@ -27,7 +27,7 @@ final class ReeEncoding extends ShippedEncoding {
   static long size(ColumnAnalysis a) {
     long runs = a.runCount();
     long values;
-    switch (a.layout()) {
+    switch (a.layout().kind()) {
       case BIT:
         values = runs;
         break;
@@ -54,7 +54,7 @@ final class ReeEncoding extends ShippedEncoding {
     for (int end : ends) {
       out.u32(end);
     }
-    switch (values.layout()) {
+    switch (values.layout().kind()) {
       case BIT:
         for (int row : valueRows) {
           out.u8(row >= 0 && FixedValues.bit(values.data(), row) ? 1 : 0);

@@ -35,16 +35,19 @@ final class Runs {
       return new Runs(0, 0);
     }
     Runs runs;
-    switch (values.layout()) {
+    switch (values.layout().kind()) {
       case BIT:
         runs = new Runs(scanBits(values.data(), values.validity(), n, ends, valueRows), 0);
         break;
-      case FIXED16:
-      case VARIABLE:
+      case FIXED:
+        if (FixedValues.isWord(values.layout())) {
+          runs = new Runs(scanFixed(values.data(), values.layout().byteWidth(), values.validity(), n, ends, valueRows), 0);
+          break;
+        }
         runs = scanSlices(values, ends, valueRows);
         break;
       default:
-        runs = new Runs(scanFixed(values.data(), values.layout().byteWidth(), values.validity(), n, ends, valueRows), 0);
+        runs = scanSlices(values, ends, valueRows);
     }
     if (runs.count == 0) { // every row is null
       if (ends != null) {
@@ -95,7 +98,7 @@ final class Runs {
     byte[] data = values.data();
     byte[] validity = values.validity();
     int[] offsets = values.offsets();
-    int width = values.layout().byteWidth(); // 16, or 0 for VARIABLE
+    int width = values.layout().byteWidth(); // a width beyond 8 bytes, or 0 for VARIABLE
     int n = values.rowCount();
     int runs = 0;
     long bytes = 0;

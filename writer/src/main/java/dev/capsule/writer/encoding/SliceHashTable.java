@@ -3,8 +3,8 @@ package dev.capsule.writer.encoding;
 import java.util.Arrays;
 
 /**
- * Distinct byte strings, each numbered in order of first appearance: the dictionary of a FIXED16 or
- * VARIABLE chunk. Keys are ranges of the chunk's data array, never copied; equality is
+ * Distinct byte strings, each numbered in order of first appearance: the dictionary of a chunk of
+ * values wider than 8 bytes or of VARIABLE values. Keys are ranges of the chunk's data array, never copied; equality is
  * {@link Arrays#equals(byte[], int, int, byte[], int, int)} (an intrinsic).
  */
 final class SliceHashTable {

@@ -20,8 +20,9 @@ final class TestColumns {
       return layout.byteWidth();
     }
 
+    /** 1-, 2-, 4- or 8-byte values: what a 64-bit load reads. */
     boolean isSmallFixed() {
-      return layout.isFixedWidth() && width() <= 8;
+      return FixedValues.isWord(layout);
     }
 
     @Override
@@ -42,7 +43,10 @@ final class TestColumns {
       new Type(PhysicalLayout.FIXED8, ValueKind.SIGNED_INTEGER),
       new Type(PhysicalLayout.FIXED8, ValueKind.UNSIGNED_INTEGER),
       new Type(PhysicalLayout.FIXED8, ValueKind.OPAQUE),
+      new Type(PhysicalLayout.fixed(3), ValueKind.OPAQUE),
+      new Type(PhysicalLayout.fixed(12), ValueKind.OPAQUE),
       new Type(PhysicalLayout.FIXED16, ValueKind.OPAQUE),
+      new Type(PhysicalLayout.fixed(32), ValueKind.OPAQUE),
       new Type(PhysicalLayout.VARIABLE, ValueKind.OPAQUE));
 
   enum Nulls { NONE, SOME, ALL }
@@ -137,7 +141,7 @@ final class TestColumns {
   }
 
   private static byte[] randomValue(Type type, Random random) {
-    switch (type.layout()) {
+    switch (type.layout().kind()) {
       case BIT:
         return new byte[] {(byte) random.nextInt(2)};
       case VARIABLE: {
@@ -154,29 +158,29 @@ final class TestColumns {
   }
 
   private static byte[] extreme(Type type, int row, Random random) {
-    switch (type.layout()) {
+    switch (type.layout().kind()) {
       case BIT:
         return new byte[] {(byte) (row % 3 == 0 ? 1 : 0)};
       case VARIABLE:
         return STRINGS[row % STRINGS.length].getBytes(StandardCharsets.UTF_8);
-      case FIXED16: {
-        byte[] value = new byte[16];
+      default: {
+        if (type.isSmallFixed()) {
+          int bits = 8 * type.width();
+          long min = bits == 64 ? Long.MIN_VALUE : -(1L << (bits - 1));
+          long max = bits == 64 ? Long.MAX_VALUE : (1L << (bits - 1)) - 1;
+          long[] picks = {min, max, 0, -1, 1, min + 1, max - 1, random.nextLong()};
+          return le(picks[row % picks.length], type.width());
+        }
+        byte[] value = new byte[type.width()];
         int pick = row % 4;
         if (pick == 1) {
           Arrays.fill(value, (byte) 0xFF);
         } else if (pick == 2) {
-          value[15] = (byte) 0x80;
+          value[type.width() - 1] = (byte) 0x80;
         } else if (pick == 3) {
           random.nextBytes(value);
         }
         return value;
-      }
-      default: {
-        int bits = 8 * type.width();
-        long min = bits == 64 ? Long.MIN_VALUE : -(1L << (bits - 1));
-        long max = bits == 64 ? Long.MAX_VALUE : (1L << (bits - 1)) - 1;
-        long[] picks = {min, max, 0, -1, 1, min + 1, max - 1, random.nextLong()};
-        return le(picks[row % picks.length], type.width());
       }
     }
   }
@@ -198,7 +202,7 @@ final class TestColumns {
         validity[i >>> 3] |= (byte) (1 << (i & 7));
       }
     }
-    switch (type.layout()) {
+    switch (type.layout().kind()) {
       case BIT: {
         byte[] bits = new byte[(n + 7) / 8];
         for (int i = 0; i < n; i++) {
@@ -239,7 +243,7 @@ final class TestColumns {
 
   /** Row {@code row}'s value bytes (BIT: one byte, 0 or 1). */
   static byte[] value(ColumnValues values, int row) {
-    switch (values.layout()) {
+    switch (values.layout().kind()) {
       case BIT:
         return new byte[] {(byte) ((values.data()[row >>> 3] >>> (row & 7)) & 1)};
       case VARIABLE:
