@@ -1,6 +1,8 @@
 package dev.capsule.bench.data;
 
 import dev.capsule.bench.tpch.LineItemTable;
+import dev.capsule.format.CapsuleFormatException;
+import dev.capsule.reader.CapsuleReader;
 import dev.capsule.reader.ScanOptions;
 import dev.capsule.writer.CapsuleWriter;
 import dev.capsule.writer.WriterOptions;
@@ -29,7 +31,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * from the working directory to the folder holding {@code bench/pom.xml}), or the system property
  * {@value #CACHE_PROPERTY}. Files appear atomically (written under a temporary name, then renamed),
  * so an interrupted run leaves no half file that a later run would trust; a lock file serialises
- * generation between processes.
+ * generation between processes. A cached Capsule file that today's reader rejects is generated again.
  */
 public final class BenchData {
   public static final String CACHE_PROPERTY = "capsule.bench.cache";
@@ -78,9 +80,26 @@ public final class BenchData {
     return files;
   }
 
-  private static boolean complete(LineItemFiles files) {
-    return Files.isRegularFile(files.capsule()) && Files.isRegularFile(files.snappyParquet())
+  private static boolean complete(LineItemFiles files) throws IOException {
+    return readableCapsule(files.capsule()) && Files.isRegularFile(files.snappyParquet())
         && Files.isRegularFile(files.zstdParquet());
+  }
+
+  /**
+   * Whether a cached Capsule file exists and today's reader accepts its footer; one written by an
+   * older, incompatible writer is replaced. (A file of an older but compatible writer is kept: after
+   * changing how the writer encodes, delete the cache to measure the new files.)
+   */
+  private static boolean readableCapsule(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return false;
+    }
+    try (CapsuleReader reader = CapsuleReader.open(file)) {
+      return reader.rowCount() > 0;
+    } catch (CapsuleFormatException e) {
+      Files.delete(file);
+      return false;
+    }
   }
 
   /** One pass of the generator feeds every missing file; each is renamed into place when complete. */
@@ -89,7 +108,7 @@ public final class BenchData {
     try (BufferAllocator allocator = new RootAllocator();
         VectorSchemaRoot batch = LineItemTable.newRoot(allocator)) {
       try {
-        if (!Files.isRegularFile(files.capsule())) {
+        if (!readableCapsule(files.capsule())) {
           outputs.add(Output.capsule(files.capsule()));
         }
         if (!Files.isRegularFile(files.snappyParquet())) {

@@ -26,6 +26,11 @@ public record BenchProfile(int forks, int warmupIterations, int measurementItera
     return new BenchProfile(1, 1, 3, 1000, 1 << 20, List.of(DecodeCase.ALL), scale, List.of("1", "all"), cacheDir);
   }
 
+  /** The benchmarks' own defaults: 3 warm-up and 5 measured iterations of 2-3 s, 4M-row decode chunks. */
+  public static BenchProfile full(double scale, Path cacheDir) {
+    return new BenchProfile(1, 3, 5, 2500, 1 << 22, List.of(DecodeCase.ALL), scale, List.of("1", "all"), cacheDir);
+  }
+
   /** Proves every benchmark runs: in-process, one short iteration, tiny data. */
   public static BenchProfile smoke(Path cacheDir) {
     return new BenchProfile(0, 0, 1, 50, 1 << 16, List.of(DecodeCase.ALL), 0.01, List.of("all"), cacheDir);

@@ -24,7 +24,8 @@ public record BenchResult(String benchmark, String method, Map<String, String> p
     Map<String, Score> counters = new LinkedHashMap<>();
     for (Map.Entry<String, Result> e : run.getSecondaryResults().entrySet()) {
       Result r = e.getValue();
-      counters.put(e.getKey(), new Score(r.getScore(), r.getScoreError(), r.getScoreUnit()));
+      // aux counters of type OPERATIONS: JMH says "ops/s", each is that counter per second
+      counters.put(e.getKey(), new Score(r.getScore(), r.getScoreError(), e.getKey() + "/s"));
     }
     return new BenchResult(benchmark, full.substring(dot + 1), params, counters);
   }

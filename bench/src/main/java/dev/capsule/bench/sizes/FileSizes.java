@@ -1,5 +1,6 @@
 package dev.capsule.bench.sizes;
 
+import dev.capsule.bench.data.BenchData;
 import dev.capsule.bench.data.LineItemFiles;
 import dev.capsule.format.FileMetadata;
 import dev.capsule.format.proto.ColumnChunk;
@@ -32,6 +33,14 @@ public record FileSizes(long rows, List<ColumnSizes> columns, ColumnSizes files)
 
   /** Bytes of one column (or of whole files) in each format. */
   public record ColumnSizes(String column, long capsule, long snappyParquet, long zstdParquet) {}
+
+  /** Prints the table for a scale factor (default 1), generating the cached files if needed. */
+  public static void main(String[] args) throws IOException {
+    double scale = args.length > 0 ? Double.parseDouble(args[0]) : 1;
+    PrintWriter out = new PrintWriter(System.out, true);
+    out.println("TPC-H lineitem SF " + scale + ", bytes (cache: " + BenchData.cacheDir() + ")");
+    measure(BenchData.lineItem(scale)).print(out);
+  }
 
   public static FileSizes measure(LineItemFiles files) throws IOException {
     Map<String, Long> snappy = parquetColumns(files.snappyParquet());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.capsule.bench.data.BenchData;
+import dev.capsule.bench.data.TestData;
 import dev.capsule.bench.decode.DecodeCase;
 import dev.capsule.bench.sizes.FileSizes;
 import java.io.PrintWriter;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every benchmark runs once, so none can rot: JMH in this JVM (no forks), one short iteration, 64K-row
- * decode chunks and TPC-H SF 0.01, data cached in a temporary folder; then the report's tables, JSON
+ * decode chunks and TPC-H SF 0.01 (cached for the whole suite by TestData); then the report's tables, JSON
  * and chart. Asserts that everything ran and produced rates, never how fast.
  */
 class BenchSmokeTest {
@@ -31,7 +32,7 @@ class BenchSmokeTest {
 
   @Test
   void everyBenchmarkRunsOnceAndReports() throws Exception {
-    Path cache = dir.resolve("cache");
+    Path cache = TestData.cacheDir();
     System.setProperty(BenchData.CACHE_PROPERTY, cache.toString()); // for the benchmarks, run in this JVM
     StringWriter progress = new StringWriter();
     BenchReport report = new BenchRunner(BenchProfile.smoke(cache), dir).runAll(new PrintWriter(progress));

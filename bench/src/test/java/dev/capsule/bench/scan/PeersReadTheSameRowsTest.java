@@ -2,7 +2,7 @@ package dev.capsule.bench.scan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.capsule.bench.data.BenchData;
+import dev.capsule.bench.data.TestData;
 import dev.capsule.bench.data.LineItemFiles;
 import dev.capsule.reader.CapsuleReader;
 import dev.capsule.reader.ScanOptions;
@@ -24,7 +24,6 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The scan peers compare like with like: the cached Capsule and Parquet files hold the same rows with
@@ -32,11 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * types). Also checks the peers' own row counts on both projections.
  */
 class PeersReadTheSameRowsTest {
-  @TempDir Path dir;
-
   @Test
   void capsuleAndBothParquetFilesHoldTheSameValues() throws Exception {
-    LineItemFiles files = BenchData.lineItem(dir, 0.01);
+    LineItemFiles files = TestData.lineItem();
     try (BufferAllocator allocator = new RootAllocator()) {
       List<String> capsule;
       try (CapsuleReader reader = CapsuleReader.open(files.capsule());
@@ -48,7 +45,7 @@ class PeersReadTheSameRowsTest {
 
       for (Projection projection : Projection.values()) {
         long rows = CapsuleScan.scan(files.capsule(), projection, 1, allocator);
-        assertEquals(60_175, rows);
+        assertEquals(TestData.ROWS, rows);
         assertEquals(rows, ArrowDatasetScan.scan(files.snappyParquet(), projection, 65_536, allocator));
       }
     }
