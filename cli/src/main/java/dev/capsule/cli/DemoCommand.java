@@ -1,6 +1,6 @@
 package dev.capsule.cli;
 
-import dev.capsule.cli.tpch.LineItemTable;
+import dev.capsule.bench.tpch.LineItemTable;
 import dev.capsule.decoders.reference.ReferenceDecoder;
 import dev.capsule.decoders.reference.ReferenceDecoders;
 import dev.capsule.format.FileMetadata;

@@ -1,4 +1,4 @@
-package dev.capsule.cli.tpch;
+package dev.capsule.bench.tpch;
 
 import io.trino.tpch.LineItem;
 import io.trino.tpch.LineItemGenerator;

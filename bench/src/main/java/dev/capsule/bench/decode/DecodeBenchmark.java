@@ -1,0 +1,156 @@
+package dev.capsule.bench.decode;
+
+import dev.capsule.bench.BenchJvm;
+import dev.capsule.bench.javadecode.JavaChunkDecoder;
+import dev.capsule.bench.javadecode.JavaDecoders;
+import dev.capsule.format.CapsuleFormatException.Location;
+import dev.capsule.format.Checksums;
+import dev.capsule.reader.ScanOptions;
+import dev.capsule.reader.wasm.ChunkDecoder;
+import dev.capsule.reader.wasm.CompiledDecoder;
+import dev.capsule.reader.wasm.DecodeLimits;
+import dev.capsule.reader.wasm.DecoderCache;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.memory.util.MemoryUtil;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Decoding one column chunk of one encoding into Arrow, three ways, on one thread. Each operation
+ * decodes the whole chunk ({@link #rows} rows) in batches of 64K rows into one reused vector:
+ *
+ * <ul>
+ *   <li>{@link #wasm}: the chunk's wasm decoder through the reader's {@link ChunkDecoder}, exactly
+ *       as a scan runs it: a fresh instance per chunk (the chunk copied into its memory,
+ *       capsule_open), then per batch capsule_decode, output validation and one memcpy per buffer into
+ *       Arrow. The module is compiled once, before measuring.
+ *   <li>{@link #java}: the same chunk bytes decoded by the plain-Java decoder of the same encoding
+ *       ({@link JavaDecoders}) straight into the vector's buffers: what the algorithm costs without
+ *       the sandbox.
+ *   <li>{@link #memcpy}: copying as many bytes as decoding produces, batch by batch into one reused
+ *       buffer: the physical limit.
+ * </ul>
+ *
+ * <p>Read the aux counters: {@code values} is decoded values (rows) per second, {@code bytes} is
+ * decoded Arrow bytes per second (validity excluded; for utf8, 4 offset bytes per row plus the
+ * string bytes), the same byte count for all three. Cases are "type/encoding" with values shaped to
+ * suit the encoding (see {@link Shape}); {@link DecodeCase#ALL} lists them.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {BenchJvm.HEAP_MIN, BenchJvm.HEAP_MAX, BenchJvm.PRETOUCH, BenchJvm.HUGE_PAGES,
+    BenchJvm.GC, BenchJvm.OPENS})
+@State(Scope.Benchmark)
+public class DecodeBenchmark {
+  /** Rows per decode call, as the reader's scans use. */
+  public static final int BATCH_ROWS = ScanOptions.DEFAULT_BATCH_ROWS;
+
+  /** "type/encoding"; keep in step with {@link DecodeCase#ALL}. */
+  @Param({
+    "int32/plain", "int32/ree", "int32/bitpack", "int32/dict",
+    "int64/plain", "int64/ree", "int64/bitpack", "int64/dict",
+    "double/plain", "double/ree", "double/dict",
+    "utf8/plain", "utf8/ree", "utf8/dict",
+  })
+  public String column;
+
+  /** Rows of the chunk (4M). */
+  @Param("4194304")
+  public int rows;
+
+  private DecodeCase data;
+  private Field field;
+  private CompiledDecoder compiled;
+  private Location where;
+  private BufferAllocator allocator;
+  private FieldVector vector;
+  private ArrowBuf copySource;
+  private ArrowBuf copyTarget;
+
+  @Setup(Level.Trial)
+  public void setUp() throws IOException {
+    data = DecodeCase.create(column, rows);
+    field = data.type().field();
+    byte[] module = data.encoding().decoderModuleBytes();
+    where = new Location("decode benchmark " + data.name(), 0, field.getName(), 0);
+    compiled = DecoderCache.shared().get(module, Checksums.sha256(module), where);
+    allocator = new RootAllocator();
+    vector = field.createVector(allocator);
+    copySource = allocator.buffer(Math.max(1, data.decodedBytes()));
+    MemoryUtil.setMemory(copySource.memoryAddress(), data.decodedBytes(), (byte) 0x5A);
+    copyTarget = allocator.buffer(Math.max(8, bytesPerBatch()));
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    vector.close();
+    copySource.close();
+    copyTarget.close();
+    allocator.close();
+  }
+
+  @Benchmark
+  public int wasm(DecodeCounters counters) throws IOException {
+    try (ChunkDecoder decoder = ChunkDecoder.open(compiled, ByteBuffer.wrap(data.chunk()), field,
+        DecodeLimits.defaults(), where)) {
+      for (int first = 0; first < rows; first += BATCH_ROWS) {
+        decoder.decodeInto(first, Math.min(BATCH_ROWS, rows - first), vector);
+      }
+    }
+    count(counters);
+    return vector.getValueCount();
+  }
+
+  @Benchmark
+  public int java(DecodeCounters counters) {
+    JavaChunkDecoder decoder = JavaDecoders.open(data.encoding().name(), data.chunk());
+    for (int first = 0; first < rows; first += BATCH_ROWS) {
+      decoder.decodeInto(first, Math.min(BATCH_ROWS, rows - first), vector);
+    }
+    count(counters);
+    return vector.getValueCount();
+  }
+
+  @Benchmark
+  public long memcpy(DecodeCounters counters) {
+    long total = data.decodedBytes();
+    long step = bytesPerBatch();
+    long source = copySource.memoryAddress();
+    long target = copyTarget.memoryAddress();
+    for (long done = 0; done < total; done += step) {
+      MemoryUtil.copyMemory(source + done, target, Math.min(step, total - done));
+    }
+    count(counters);
+    return MemoryUtil.getLong(target);
+  }
+
+  private long bytesPerBatch() {
+    long batches = (rows + BATCH_ROWS - 1) / BATCH_ROWS;
+    return (data.decodedBytes() + batches - 1) / Math.max(1, batches);
+  }
+
+  private void count(DecodeCounters counters) {
+    counters.values += rows;
+    counters.bytes += data.decodedBytes();
+  }
+}
