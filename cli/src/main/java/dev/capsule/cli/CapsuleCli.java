@@ -18,8 +18,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "capsule 0.1.0 (format 1, decoder ABI 1)",
     description = "Capsule: a columnar file format whose column chunks carry their own WebAssembly decoders.",
-    subcommands = {DemoCommand.class, InspectCommand.class, CatCommand.class, BenchCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, ConvertCommand.class, VerifyCommand.class, InspectCommand.class,
+        CatCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class CapsuleCli {
   /** Standard output as bytes, for binary output such as an Arrow IPC stream. */
   final OutputStream stdout;

@@ -60,6 +60,8 @@ public final class CapsuleWriter implements AutoCloseable {
   private long position;
   private long rowCount;
   private boolean finished;
+  /** The footer written by a successful close(). */
+  private Footer written;
 
   private CapsuleWriter(Path target, Path temporary, FileChannel out, Schema schema, WriterOptions options,
       EncodingSelector selector) {
@@ -245,6 +247,7 @@ public final class CapsuleWriter implements AutoCloseable {
       out.close();
       moveIntoPlace();
       finished = true;
+      written = built;
     } catch (IOException | RuntimeException e) {
       abort();
       throw e;
@@ -257,6 +260,19 @@ public final class CapsuleWriter implements AutoCloseable {
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
     }
+  }
+
+  /**
+   * The footer of the file, once {@link #close()} has written it: row groups, the encoding and size
+   * of every chunk, the decoder modules.
+   *
+   * @throws IllegalStateException before a successful close
+   */
+  public Footer footer() {
+    if (written == null) {
+      throw new IllegalStateException("the footer of " + target + " is written by close()");
+    }
+    return written;
   }
 
   /** Discards everything written so far; the target path is left untouched. Safe to call twice. */

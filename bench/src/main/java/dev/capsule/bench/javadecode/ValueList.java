@@ -29,47 +29,44 @@ final class ValueList {
   }
 
   static ValueList read(byte[] chunk, int at, int count, PhysicalLayout layout, String encoding) {
-    switch (layout) {
-      case FIXED4: {
-        check(chunk, at, 4L * count, encoding);
-        int[] values = new int[count];
-        for (int i = 0; i < count; i++) {
-          values[i] = LittleEndian.getInt(chunk, at + 4 * i);
-        }
-        return new ValueList(count, values, null, null, 0, 0, at + 4 * count);
+    if (layout == PhysicalLayout.FIXED4) {
+      check(chunk, at, 4L * count, encoding);
+      int[] values = new int[count];
+      for (int i = 0; i < count; i++) {
+        values[i] = LittleEndian.getInt(chunk, at + 4 * i);
       }
-      case FIXED8: {
-        check(chunk, at, 8L * count, encoding);
-        long[] values = new long[count];
-        for (int i = 0; i < count; i++) {
-          values[i] = LittleEndian.getLong(chunk, at + 8 * i);
-        }
-        return new ValueList(count, null, values, null, 0, 0, at + 8 * count);
-      }
-      case VARIABLE: {
-        check(chunk, at, 4L * (count + 1), encoding);
-        int[] offsets = new int[count + 1];
-        int max = 0;
-        for (int i = 0; i <= count; i++) {
-          offsets[i] = LittleEndian.getInt(chunk, at + 4 * i);
-          if (i > 0) {
-            int length = offsets[i] - offsets[i - 1];
-            if (length < 0) {
-              throw new IllegalArgumentException(encoding + ": value offsets decrease at " + i);
-            }
-            max = Math.max(max, length);
-          }
-        }
-        if (offsets[0] != 0) {
-          throw new IllegalArgumentException(encoding + ": value offsets must start at 0");
-        }
-        int dataStart = at + 4 * (count + 1);
-        check(chunk, dataStart, offsets[count], encoding);
-        return new ValueList(count, null, null, offsets, dataStart, max, dataStart + offsets[count]);
-      }
-      default:
-        throw new IllegalArgumentException(encoding + ": layout " + layout + " is not handled here");
+      return new ValueList(count, values, null, null, 0, 0, at + 4 * count);
     }
+    if (layout == PhysicalLayout.FIXED8) {
+      check(chunk, at, 8L * count, encoding);
+      long[] values = new long[count];
+      for (int i = 0; i < count; i++) {
+        values[i] = LittleEndian.getLong(chunk, at + 8 * i);
+      }
+      return new ValueList(count, null, values, null, 0, 0, at + 8 * count);
+    }
+    if (layout == PhysicalLayout.VARIABLE) {
+      check(chunk, at, 4L * (count + 1), encoding);
+      int[] offsets = new int[count + 1];
+      int max = 0;
+      for (int i = 0; i <= count; i++) {
+        offsets[i] = LittleEndian.getInt(chunk, at + 4 * i);
+        if (i > 0) {
+          int length = offsets[i] - offsets[i - 1];
+          if (length < 0) {
+            throw new IllegalArgumentException(encoding + ": value offsets decrease at " + i);
+          }
+          max = Math.max(max, length);
+        }
+      }
+      if (offsets[0] != 0) {
+        throw new IllegalArgumentException(encoding + ": value offsets must start at 0");
+      }
+      int dataStart = at + 4 * (count + 1);
+      check(chunk, dataStart, offsets[count], encoding);
+      return new ValueList(count, null, null, offsets, dataStart, max, dataStart + offsets[count]);
+    }
+    throw new IllegalArgumentException(encoding + ": layout " + layout + " is not handled here");
   }
 
   private static void check(byte[] chunk, int at, long length, String encoding) {

@@ -33,6 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       in the wasm decoders stored in the file, validation included.
  *   <li>{@code arrow-dataset}: the C++ Parquet reader of arrow-dataset (JNI) over the Parquet file
  *       written by parquet-java with the codec {@link #parquet} (snappy by default).
+ *   <li>{@code parquet-java}: parquet-java's column readers over the same Parquet file, values
+ *       copied into Arrow vectors by {@code ParquetSource}; one thread whatever {@link #threads} says.
  * </ul>
  *
  * <p>{@link #threads} is "1" or "all" (every core of the machine). Capsule's reader decodes on the
@@ -40,7 +42,6 @@ import org.openjdk.jmh.annotations.Warmup;
  * (see CapsuleScan). arrow-dataset's thread pools are sized by the environment of the process
  * ({@link ArrowThreads}): threads=1 must run in a fork started with {@code OMP_NUM_THREADS=1
  * ARROW_IO_THREADS=1}, which {@code BenchRunner} arranges; the benchmark refuses to run otherwise.
- * The parquet-java peer (ParquetSource) joins the reader list once it exists.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -52,7 +53,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ScanBenchmark {
   public static final String ALL_CORES = "all";
 
-  @Param({"capsule", "arrow-dataset"})
+  @Param({"capsule", "arrow-dataset", "parquet-java"})
   public String reader;
 
   /** "all" columns or the 3-column "projection". */
@@ -89,6 +90,9 @@ public class ScanBenchmark {
         ArrowThreads.require(threadCount);
         file = parquetFile(files);
         break;
+      case "parquet-java":
+        file = parquetFile(files);
+        break;
       default:
         throw new IllegalArgumentException("unknown reader '" + reader + "'");
     }
@@ -119,10 +123,15 @@ public class ScanBenchmark {
   @Benchmark
   public long scan(ScanCounters counters) throws Exception {
     long rows;
-    if (reader.equals("capsule")) {
-      rows = CapsuleScan.scan(file, projection, threadCount, allocator);
-    } else {
-      rows = ArrowDatasetScan.scan(file, projection, ScanOptions.DEFAULT_BATCH_ROWS, allocator);
+    switch (reader) {
+      case "capsule":
+        rows = CapsuleScan.scan(file, projection, threadCount, allocator);
+        break;
+      case "arrow-dataset":
+        rows = ArrowDatasetScan.scan(file, projection, ScanOptions.DEFAULT_BATCH_ROWS, allocator);
+        break;
+      default:
+        rows = ParquetJavaScan.scan(file, projection, ScanOptions.DEFAULT_BATCH_ROWS, allocator);
     }
     counters.rows += rows;
     return rows;

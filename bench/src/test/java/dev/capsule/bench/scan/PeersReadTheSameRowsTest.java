@@ -6,6 +6,7 @@ import dev.capsule.bench.data.TestData;
 import dev.capsule.bench.data.LineItemFiles;
 import dev.capsule.reader.CapsuleReader;
 import dev.capsule.reader.ScanOptions;
+import dev.capsule.writer.parquet.ParquetSource;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -27,8 +28,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The scan peers compare like with like: the cached Capsule and Parquet files hold the same rows with
- * the same Arrow types, and both scans return them (digest of every value of every column, and the
- * types). Also checks the peers' own row counts on both projections.
+ * the same Arrow types, and every peer returns them (digest of every value of every column, and the
+ * types): Capsule, arrow-dataset, parquet-java. Also checks the peers' own row counts on both
+ * projections.
  */
 class PeersReadTheSameRowsTest {
   @Test
@@ -42,11 +44,13 @@ class PeersReadTheSameRowsTest {
       }
       assertEquals(capsule, parquetDigests(files.snappyParquet(), allocator), "snappy Parquet");
       assertEquals(capsule, parquetDigests(files.zstdParquet(), allocator), "zstd Parquet");
+      assertEquals(capsule, parquetJavaDigests(files.snappyParquet(), allocator), "snappy Parquet through parquet-java");
 
       for (Projection projection : Projection.values()) {
         long rows = CapsuleScan.scan(files.capsule(), projection, 1, allocator);
         assertEquals(TestData.ROWS, rows);
         assertEquals(rows, ArrowDatasetScan.scan(files.snappyParquet(), projection, 65_536, allocator));
+        assertEquals(rows, ParquetJavaScan.scan(files.snappyParquet(), projection, 65_536, allocator));
       }
     }
   }
@@ -61,12 +65,28 @@ class PeersReadTheSameRowsTest {
     }
   }
 
+  private static List<String> parquetJavaDigests(Path file, BufferAllocator allocator) throws Exception {
+    try (ParquetSource source = ParquetSource.open(file);
+        VectorSchemaRoot batch = VectorSchemaRoot.create(source.schema(), allocator)) {
+      return digests(() -> source.nextBatch(batch, 65_536) > 0 ? batch : null);
+    }
+  }
+
+  /** The next batch, or null at the end. */
+  private interface Batches {
+    VectorSchemaRoot next() throws Exception;
+  }
+
+  private static List<String> digests(ArrowReader reader) throws Exception {
+    return digests(() -> reader.loadNextBatch() ? reader.getVectorSchemaRoot() : null);
+  }
+
   /** Per column: name, Arrow type, and a SHA-256 over the text of every value in row order. */
-  private static List<String> digests(ArrowReader batches) throws Exception {
+  private static List<String> digests(Batches batches) throws Exception {
     List<MessageDigest> digests = new ArrayList<>();
     List<String> names = new ArrayList<>();
-    while (batches.loadNextBatch()) {
-      VectorSchemaRoot root = batches.getVectorSchemaRoot();
+    VectorSchemaRoot root;
+    while ((root = batches.next()) != null) {
       for (int c = 0; c < root.getFieldVectors().size(); c++) {
         FieldVector vector = root.getVector(c);
         if (digests.size() <= c) {
