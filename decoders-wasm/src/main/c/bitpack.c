@@ -1,6 +1,7 @@
 /*
  * bitpack.c - decoder module `bitpack` for the encoding `capsule.bitpack` (frame of reference +
- * bit-packing). Layouts FIXED1, FIXED2, FIXED4, FIXED8.
+ * bit-packing). Layouts FIXED1, FIXED2, FIXED4, FIXED8, and FIXED16 and FIXED32 (decimals whose
+ * values fit 64 bits).
  *
  * Payload at P (see format-spec/SPEC.md):
  *   0   i64 reference
@@ -8,7 +9,8 @@
  *   9   7 reserved zero bytes
  *   16  ceil8(n*b) bytes of deltas packed LSB-first, then 8 zero bytes of padding
  *
- * Value i = (reference + delta_i) mod 2^64, truncated to the layout's width. Deltas are unpacked
+ * Value i = (reference + delta_i) mod 2^64, truncated to the layout's width, or for FIXED16 and
+ * FIXED32 sign-extended from 64 bits to the width. Deltas are unpacked
  * in groups of 8 rows: each 8-byte load (in bounds thanks to the padding) serves up to 8 deltas,
  * and the outputs of a group are written with 8-byte stores; one kernel per output width and
  * deltas-per-load (capsule_abi.h, "Bit unpacking").
@@ -38,6 +40,11 @@ static int bitpack_open(capsule_chunk *c, cursor *cur) {
   if ((load_u64(h + 8) >> 8) != 0)
     return FAIL2(CAPSULE_ECORRUPT, "reserved bytes at offsets %..% must be 0", header_pos + 9,
                  header_pos + 15);
+  u32 w = c->width;
+  if (w != 1 && w != 2 && w != 4 && w != 8 && w != 16 && w != 32)
+    return FAIL1(CAPSULE_ECORRUPT,
+                 "layout code % is not supported by this encoding (supported: FIXED1, FIXED2, FIXED4, "
+                 "FIXED8, FIXED16, FIXED32)", c->width);
   u64 packed_len = ceil8((u64)c->n * s->bits);
   u64 packed_pos = cur->pos;
   s->packed = take(cur, packed_len + 8, "packed deltas and padding");
@@ -46,6 +53,17 @@ static int bitpack_open(capsule_chunk *c, cursor *cur) {
     return FAIL1(CAPSULE_ECORRUPT, "the 8 padding bytes at offset % must be 0",
                  packed_pos + packed_len);
   return expect_end(cur);
+}
+
+/* The 64-bit value v sign-extended to w bytes, w in {16, 32}. */
+static ALWAYS_INLINE void store_wide(u8 *o, u64 v, const u32 w) {
+  u64 sign = (u64)((i64)v >> 63);
+  store_u64(o, v);
+  store_u64(o + 8, sign);
+  if (w == 32) {
+    store_u64(o + 16, sign);
+    store_u64(o + 24, sign);
+  }
 }
 
 /* Rows [first, first + count) one at a time (the <= 7 rows before the first group and after the
@@ -59,7 +77,9 @@ static NOINLINE void unpack_slow(u8 *out, const bitpack_state *s, u64 first, u32
       case 1: store_w(out + i, v, 1); break;
       case 2: store_w(out + 2 * i, v, 2); break;
       case 4: store_w(out + 4 * i, v, 4); break;
-      default: store_w(out + 8 * i, v, 8); break;
+      case 8: store_w(out + 8 * i, v, 8); break;
+      case 16: store_wide(out + 16 * (u64)i, v, 16); break;
+      default: store_wide(out + 32 * (u64)i, v, 32); break;
     }
   }
 }
@@ -74,7 +94,12 @@ static ALWAYS_INLINE void unpack_groups(u8 *out, const u8 *p, u32 b, u64 ref, u3
     unpack_group(v, p, &pl, b, mask, L);
 #pragma clang loop unroll(full)
     for (u32 k = 0; k < 8; k++) v[k] += ref;
-    store_group(out, v, w);
+    if (w > 8) {
+#pragma clang loop unroll(full)
+      for (u32 k = 0; k < 8; k++) store_wide(out + w * k, v[k], w);
+    } else {
+      store_group(out, v, w);
+    }
   }
 }
 
@@ -87,6 +112,8 @@ GROUPS_W(1)
 GROUPS_W(2)
 GROUPS_W(4)
 GROUPS_W(8)
+GROUPS_W(16)
+GROUPS_W(32)
 
 /* Runs the group kernel specialised for output width w and values_per_load(b). */
 static void run_groups(u32 w, u8 *out, const u8 *p, u32 b, u64 ref, u32 groups) {
@@ -102,7 +129,9 @@ static void run_groups(u32 w, u8 *out, const u8 *p, u32 b, u64 ref, u32 groups) 
     CASE(1)
     CASE(2)
     CASE(4)
-    default: CASE(8)
+    CASE(8)
+    CASE(16)
+    default: CASE(32)
   }
 #undef CASE
 }
@@ -125,7 +154,13 @@ static NOINLINE void fill_reference(u8 *out, u64 ref, u32 count, u32 w) {
     case 1: fill_value(out, ref, count, 1); break;
     case 2: fill_value(out, ref, count, 2); break;
     case 4: fill_value(out, ref, count, 4); break;
-    default: fill_value(out, ref, count, 8); break;
+    case 8: fill_value(out, ref, count, 8); break;
+    case 16: fill_value16(out, ref, (u64)((i64)ref >> 63), count); break;
+    default:
+      if (count == 0) break;
+      store_wide(out, ref, 32);
+      extend_pattern(out, 32, (u64)count * 32);
+      break;
   }
 }
 
@@ -144,8 +179,9 @@ static int bitpack_decode(capsule_chunk *c, u32 first, u32 count, capsule_buffer
 
 EXPORT("capsule_open") u32 capsule_open(u32 chunk_ptr, u32 chunk_len) {
   return capsule_open_common(chunk_ptr, chunk_len, sizeof(bitpack_state),
-                             ACCEPT_FIXED1 | ACCEPT_FIXED2 | ACCEPT_FIXED4 | ACCEPT_FIXED8,
-                             "FIXED1, FIXED2, FIXED4, FIXED8", bitpack_open);
+                             ACCEPT_FIXED1 | ACCEPT_FIXED2 | ACCEPT_FIXED4 | ACCEPT_FIXED8 |
+                                 ACCEPT_FIXED16 | ACCEPT_FIXED_OTHER,
+                             "FIXED1, FIXED2, FIXED4, FIXED8, FIXED16, FIXED32", bitpack_open);
 }
 
 EXPORT("capsule_decode") u32 capsule_decode(u32 handle, u32 first_row, u32 row_count, u32 out_ptr) {

@@ -10,7 +10,7 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 public enum ValueKind {
   SIGNED_INTEGER,
   UNSIGNED_INTEGER,
-  /** Floats, decimals, booleans, strings and binaries: only equality of bit patterns matters. */
+  /** Floats, booleans, strings, binaries, intervals: only equality of bit patterns matters. */
   OPAQUE;
 
   public static ValueKind of(ArrowType type) {
@@ -22,6 +22,7 @@ public enum ValueKind {
       case Time:
       case Timestamp:
       case Duration:
+      case Decimal: // the unscaled value: a two's-complement integer of 16 or 32 bytes
         return SIGNED_INTEGER;
       default:
         return OPAQUE;

@@ -150,9 +150,15 @@ final class Chunks {
 
   // ---- capsule.bitpack ----
 
-  /** Little-endian w bytes, sign-extended. */
+  /** Little-endian w bytes, sign-extended; of wider values (which bitpack needs to fit 64 bits) the low 8. */
   static long signedValue(byte[] v) {
     long x = 0;
+    if (v.length > 8) {
+      for (int k = 0; k < 8; k++) {
+        x |= (long) (v[k] & 0xFF) << (8 * k);
+      }
+      return x;
+    }
     for (int k = 0; k < v.length; k++) {
       x |= (long) (v[k] & 0xFF) << (8 * k);
     }

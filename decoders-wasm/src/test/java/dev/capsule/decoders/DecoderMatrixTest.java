@@ -30,12 +30,13 @@ class DecoderMatrixTest {
   static final Map<String, List<PhysicalLayout>> LAYOUTS = Map.of(
       "plain", ALL_LAYOUTS,
       "ree", ALL_LAYOUTS,
-      "bitpack", List.of(PhysicalLayout.FIXED1, PhysicalLayout.FIXED2, PhysicalLayout.FIXED4, PhysicalLayout.FIXED8),
+      "bitpack", List.of(PhysicalLayout.FIXED1, PhysicalLayout.FIXED2, PhysicalLayout.FIXED4, PhysicalLayout.FIXED8,
+          PhysicalLayout.FIXED16, PhysicalLayout.fixed(32)),
       "dict", ALL_LAYOUTS.subList(1, ALL_LAYOUTS.size()));
 
-  /** bitpack encodes values that span at most 56 bits; keep FIXED8 values in a 2^40 window. */
+  /** bitpack encodes values that span at most 56 bits; keep FIXED8 and wider values in a 2^40 window. */
   static int maxBits(String module, PhysicalLayout layout) {
-    return module.equals("bitpack") && layout == PhysicalLayout.FIXED8 ? 40 : 0;
+    return module.equals("bitpack") && layout.byteWidth() >= 8 ? 40 : 0;
   }
 
   @TestFactory

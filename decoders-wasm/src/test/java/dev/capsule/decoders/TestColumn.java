@@ -96,7 +96,7 @@ record TestColumn(PhysicalLayout layout, byte[][] rows, boolean[] valid) {
         if (maxBits > 0 && maxBits < 64) {
           long x = base + (rnd.nextLong() >>> (64 - maxBits));
           for (int k = 0; k < w; k++) {
-            v[k] = (byte) (k < 8 ? x >>> (8 * k) : 0);
+            v[k] = (byte) (k < 8 ? x >>> (8 * k) : x >> 63); // wider values: sign-extended
           }
         } else {
           rnd.nextBytes(v);

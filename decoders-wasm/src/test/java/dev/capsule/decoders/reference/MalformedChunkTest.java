@@ -43,7 +43,7 @@ class MalformedChunkTest {
         bad("ree", "short run values", hex("02000000 02 00 0000 01000000 02000000 07"), 16, "run values"),
         // bitpack
         bad("bitpack", "BIT layout", bitpack(0, 1, 0).build(), 4, "BIT"),
-        bad("bitpack", "FIXED16 layout", bitpack(16, 1, 0).build(), 4, "FIXED16"),
+        bad("bitpack", "FIXED12 layout", bitpack(12, 1, 0).build(), 4, "FIXED12"),
         bad("bitpack", "VARIABLE layout", bitpack(255, 1, 0).build(), 4, "VARIABLE"),
         bad("bitpack", "bit width 57", bitpack(8, 1, 57).bytes(new byte[8 + 8]).build(), 16, "57"),
         bad("bitpack", "reserved after width", ChunkBuilder.header(1, 4, null).i64(0).u8(0).bytes(hex("00000000000100")).bytes(new byte[8]).build(), 22, "reserved"),

@@ -7,7 +7,8 @@ import dev.capsule.decoders.ValueKind;
 /**
  * capsule.bitpack: i64 reference (the minimum), u8 bit width, then each value's delta from the
  * reference in that many bits. Applies to 1- to 8-byte integer kinds whose range fits 56 bits (the
- * decoder reads each delta with one 8-byte load). Null rows store delta 0.
+ * decoder reads each delta with one 8-byte load), and to 16- and 32-byte decimals whose values fit
+ * 64 bits, which the decoder sign-extends. Null rows store delta 0.
  */
 final class BitpackEncoding extends ShippedEncoding {
   static final String NAME = "capsule.bitpack";
@@ -24,8 +25,8 @@ final class BitpackEncoding extends ShippedEncoding {
 
   static boolean applies(ColumnAnalysis a) {
     PhysicalLayout layout = a.layout();
-    boolean integerLayout = layout == PhysicalLayout.FIXED1 || layout == PhysicalLayout.FIXED2
-        || layout == PhysicalLayout.FIXED4 || layout == PhysicalLayout.FIXED8;
+    int w = layout.byteWidth();
+    boolean integerLayout = layout.isFixedWidth() && (w == 1 || w == 2 || w == 4 || w == 8 || w == 16 || w == 32);
     int width = a.integerBitWidth(); // -1 unless the kind is an integer
     return integerLayout && width >= 0 && width <= MAX_BIT_WIDTH;
   }
@@ -69,7 +70,9 @@ final class BitpackEncoding extends ShippedEncoding {
     int n = values.rowCount();
     for (int i = 0; i < n; i++) {
       boolean valid = validity == null || FixedValues.bit(validity, i);
-      packer.put(valid ? FixedValues.load(data, i, width, signed) - reference : 0);
+      // Wide values fit 64 bits (IntegerRange checked it): their low 8 bytes are the value.
+      long value = width > 8 ? FixedValues.getLong(data, i * width) : FixedValues.load(data, i, width, signed);
+      packer.put(valid ? value - reference : 0);
     }
     packer.flush();
   }

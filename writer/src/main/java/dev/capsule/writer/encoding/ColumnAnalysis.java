@@ -3,6 +3,9 @@ package dev.capsule.writer.encoding;
 import dev.capsule.decoders.ColumnValues;
 import dev.capsule.format.PhysicalLayout;
 import dev.capsule.decoders.ValueKind;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What the encodings' size estimates need to know about one chunk, gathered in a few linear passes:
@@ -20,17 +23,23 @@ public final class ColumnAnalysis {
   private final long runValueBytes;
   private final IntegerRange integerRange;
   private final Distinct distinct;
+  /** The values analysed: encodings that learn their size only by encoding (capsule.parquet) need them. */
+  private final ColumnValues values;
+  /** Chunks such encodings produced while estimating, so that encode() need not redo them. */
+  private final Map<Encoding, byte[]> encoded = new IdentityHashMap<>();
 
   private ColumnAnalysis(ColumnValues values, boolean boundDictionary) {
     this.layout = values.layout();
     this.kind = values.kind();
+    this.values = values;
     this.rowCount = values.rowCount();
     this.nullCount = values.nullCount();
     this.plainDataBytes = layout == PhysicalLayout.VARIABLE ? validBytes(values) : 0;
     Runs runs = Runs.count(values);
     this.runCount = runs.count;
     this.runValueBytes = runs.valueBytes;
-    boolean integer = kind.isInteger() && layout.isFixedWidth() && layout.byteWidth() <= 8;
+    int width = layout.byteWidth();
+    boolean integer = kind.isInteger() && layout.isFixedWidth() && (width <= 8 || width == 16 || width == 32);
     this.integerRange = integer ? IntegerRange.of(values) : null;
     if (layout == PhysicalLayout.BIT) {
       this.distinct = null;
@@ -135,6 +144,19 @@ public final class ColumnAnalysis {
   public int dictionaryCodeWidth() {
     int size = dictionarySize();
     return size < 0 ? -1 : DictEncoding.codeWidth(size);
+  }
+
+  /** The values this analysis describes. */
+  ColumnValues values() {
+    return values;
+  }
+
+  /**
+   * The chunk {@code encoding} makes of these values, encoded once: for encodings whose size is
+   * known only by encoding, so that estimating and encoding cost one pass.
+   */
+  byte[] encodedBy(Encoding encoding, Supplier<byte[]> encode) {
+    return encoded.computeIfAbsent(encoding, e -> encode.get());
   }
 
   /** Fails unless this analysis can describe {@code values} (a cheap check against mix-ups). */

@@ -8,8 +8,9 @@ public final class Encodings {
   private static final Encoding REE = new ReeEncoding();
   private static final Encoding BITPACK = new BitpackEncoding();
   private static final Encoding DICT = new DictEncoding();
+  private static final Encoding PARQUET = new ParquetEncoding();
   /** Fastest to decode first: the selector's tie-break order. */
-  private static final List<Encoding> BUILT_IN = List.of(PLAIN, BITPACK, REE, DICT);
+  private static final List<Encoding> BUILT_IN = List.of(PLAIN, BITPACK, REE, DICT, PARQUET);
 
   private Encodings() {}
 
@@ -33,7 +34,15 @@ public final class Encodings {
     return DICT;
   }
 
-  /** plain, bitpack, ree, dict: roughly fastest to slowest to decode. */
+  /**
+   * capsule.parquet: Parquet pages (PLAIN or dictionary, snappy when it pays), the fallback for
+   * values no other encoding compresses, such as free text. Every layout.
+   */
+  public static Encoding parquet() {
+    return PARQUET;
+  }
+
+  /** plain, bitpack, ree, dict, parquet: roughly fastest to slowest to decode. */
   public static List<Encoding> builtIn() {
     return BUILT_IN;
   }

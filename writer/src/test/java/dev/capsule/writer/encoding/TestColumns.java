@@ -25,6 +25,11 @@ final class TestColumns {
       return FixedValues.isWord(layout);
     }
 
+    /** 16- or 32-byte two's-complement integers (decimals). */
+    boolean isWideInteger() {
+      return kind == ValueKind.SIGNED_INTEGER && (width() == 16 || width() == 32);
+    }
+
     @Override
     public String toString() {
       return layout + (kind == ValueKind.OPAQUE ? "" : kind == ValueKind.SIGNED_INTEGER ? "-signed" : "-unsigned");
@@ -46,6 +51,8 @@ final class TestColumns {
       new Type(PhysicalLayout.fixed(3), ValueKind.OPAQUE),
       new Type(PhysicalLayout.fixed(12), ValueKind.OPAQUE),
       new Type(PhysicalLayout.FIXED16, ValueKind.OPAQUE),
+      new Type(PhysicalLayout.FIXED16, ValueKind.SIGNED_INTEGER),
+      new Type(PhysicalLayout.fixed(32), ValueKind.SIGNED_INTEGER),
       new Type(PhysicalLayout.fixed(32), ValueKind.OPAQUE),
       new Type(PhysicalLayout.VARIABLE, ValueKind.OPAQUE));
 
@@ -70,6 +77,7 @@ final class TestColumns {
       switch (this) {
         case NARROW:
         case AROUND_ZERO:
+          return type.isSmallFixed() || type.isWideInteger();
         case TOP_BIT_SET:
           return type.isSmallFixed();
         case EMPTY_VALUES:
@@ -185,10 +193,11 @@ final class TestColumns {
     }
   }
 
+  /** The value's little-endian bytes, sign-extended beyond 8 bytes. */
   static byte[] le(long value, int width) {
     byte[] out = new byte[width];
     for (int i = 0; i < width; i++) {
-      out[i] = (byte) (value >>> (8 * i));
+      out[i] = (byte) (i < 8 ? value >>> (8 * i) : value >> 63);
     }
     return out;
   }
