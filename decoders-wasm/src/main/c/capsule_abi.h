@@ -88,6 +88,12 @@ enum {
 #define ACCEPT_FIXED8 (1u << 4)
 #define ACCEPT_FIXED16 (1u << 5)
 #define ACCEPT_VARIABLE (1u << 6)
+/*
+ * FIXEDw of any other width (layout code w, 1 <= w <= 254). Only a module that defines
+ * CAPSULE_ANY_FIXED_WIDTH before including this header knows these codes; for the others they
+ * stay unknown (and their built bytes stay the same).
+ */
+#define ACCEPT_FIXED_OTHER (1u << 7)
 
 /* ---------------------------------------------------------------------------------------------
  * Unaligned little-endian loads and stores (wasm is little-endian; these become single
@@ -478,6 +484,9 @@ SHARED int expect_end(const cursor *c) {
 }
 
 SHARED int layout_width(u32 code) {
+#ifdef CAPSULE_ANY_FIXED_WIDTH
+  if (code >= 1 && code <= 254) return (int)code;
+#endif
   switch (code) {
     case LAYOUT_FIXED1: return 1;
     case LAYOUT_FIXED2: return 2;
@@ -497,7 +506,11 @@ SHARED u32 layout_accept_bit(u32 code) {
     case LAYOUT_FIXED8: return ACCEPT_FIXED8;
     case LAYOUT_FIXED16: return ACCEPT_FIXED16;
     case LAYOUT_VARIABLE: return ACCEPT_VARIABLE;
+#ifdef CAPSULE_ANY_FIXED_WIDTH
+    default: return code <= 254 ? ACCEPT_FIXED_OTHER : 0;
+#else
     default: return 0;
+#endif
   }
 }
 
@@ -602,6 +615,12 @@ static capsule_chunk *handle_lookup(u32 h, u32 state_size) {
 typedef struct {
   u32 values;  /* values buffer (BIT, FIXEDw) or offsets buffer (VARIABLE) */
   u32 data;    /* data buffer (VARIABLE only) */
+#ifdef CAPSULE_OWN_VALIDITY
+  /* An encoding whose chunks carry no validity bitmap but which has nulls (module defines
+   * CAPSULE_OWN_VALIDITY) returns its own: the bitmap (0: no null) and its 0 bits over the rows. */
+  u32 validity;
+  u32 null_count;
+#endif
 } capsule_buffers;
 
 typedef int (*open_fn)(capsule_chunk *c, cursor *cur);
@@ -665,9 +684,15 @@ static ALWAYS_INLINE u32 capsule_decode_common(u32 handle, u32 first, u32 count,
     if (valid_count != count) validity_ptr = (u32)(uintptr_t)bm;
   }
 
-  capsule_buffers bufs = {0, 0};
+  capsule_buffers bufs = {0};
   int rc = decode(c, first, count, &bufs);
   if (rc != CAPSULE_OK) return (u32)rc;
+#ifdef CAPSULE_OWN_VALIDITY
+  if (bufs.validity) {
+    validity_ptr = bufs.validity;
+    valid_count = count - (u64)bufs.null_count;
+  }
+#endif
 
   u32 nbuf = c->layout == LAYOUT_VARIABLE ? 3 : 2;
   u8 *buffers = arena_alloc(4 * nbuf);

@@ -28,7 +28,11 @@ class DecoderMatrixTest {
       "ree", EnumSet.allOf(PhysicalLayout.class),
       "bitpack", EnumSet.of(PhysicalLayout.FIXED1, PhysicalLayout.FIXED2, PhysicalLayout.FIXED4,
           PhysicalLayout.FIXED8),
-      "dict", EnumSet.complementOf(EnumSet.of(PhysicalLayout.BIT)));
+      "dict", EnumSet.complementOf(EnumSet.of(PhysicalLayout.BIT)),
+      "parquet", EnumSet.allOf(PhysicalLayout.class));
+
+  /** The modules of Capsule's own chunk formats (SPEC 7.1-7.4), all with the validity bitmap. */
+  static final List<String> NATIVE = List.of("plain", "ree", "bitpack", "dict");
 
   /** bitpack encodes values that span at most 56 bits; keep FIXED8 values in a 2^40 window. */
   static int maxBits(String module, PhysicalLayout layout) {
