@@ -1091,7 +1091,8 @@ static int page_body(pq_state *s, u32 body_pos, u32 comp, u32 uncomp, int compre
                      scratch *buf, const u8 **out) {
   const u8 *body = s->c.chunk + body_pos;
   *out = body;
-  if (!compressed) return CAPSULE_OK;
+  /* An empty section is no snappy stream (writers store 0 bytes for it, not the 1-byte stream). */
+  if (!compressed || (comp == 0 && uncomp == 0)) return CAPSULE_OK;
   int rc = scratch_reserve(buf, uncomp);
   if (!rc) rc = snappy_decompress(body, comp, buf->ptr, uncomp, where);
   *out = buf->ptr;
