@@ -271,7 +271,8 @@ static int tr_skip(tr *t, u32 type, u32 depth) {
   }
 }
 
-/* The fields of a PageHeader this decoder reads; -1 = absent. */
+/* The fields of a PageHeader this decoder reads; ABSENT when not present. */
+#define ABSENT INT32_MIN
 typedef struct {
   i32 type, uncomp, comp;
   i32 dph, dict, v2; /* which sub-header was present (1) */
@@ -354,8 +355,19 @@ static int sub_header(tr *t, i32 id, u32 type, i32 *seen) {
   return CAPSULE_OK;
 }
 
+static NOINLINE int missing_field(u64 pos, const char *st, const char *field) {
+  failf(CAPSULE_ECORRUPT, "page header at offset %: $ lacks ", st, pos, 0, 0, 0);
+  msg_put_str(g_msg, field);
+  return CAPSULE_ECORRUPT;
+}
+
+static NOINLINE int negative_field(u64 pos, const char *what) {
+  return FAILS(CAPSULE_ECORRUPT, "page header at offset %: $ is negative", what, pos, 0, 0, 0);
+}
+
 static int parse_page_header(tr *t, page_header *h) {
-  for (i32 *f = &h->type; f <= &h->is_compressed; f++) *f = -1;
+  for (i32 *f = &h->type; f <= &h->is_compressed; f++) *f = ABSENT;
+  h->dph = h->dict = h->v2 = 0;
   h->is_compressed = 1;
   i32 last = 0, id, ignored;
   u32 type;
@@ -384,10 +396,11 @@ static int parse_page_header(tr *t, page_header *h) {
     }
     if (rc) return rc;
   }
-  if (h->type < 0 || h->uncomp < 0 || h->comp < 0)
-    return FAIL4(CAPSULE_ECORRUPT,
-                 "page header at offset %: type, uncompressed_page_size and compressed_page_size must be present and not negative (found %, %, %)",
-                 t->page_pos, (u64)(i64)h->type, (u64)(i64)h->uncomp, (u64)(i64)h->comp);
+  if (h->type == ABSENT) return missing_field(t->page_pos, "PageHeader", "type");
+  if (h->uncomp == ABSENT) return missing_field(t->page_pos, "PageHeader", "uncompressed_page_size");
+  if (h->comp == ABSENT) return missing_field(t->page_pos, "PageHeader", "compressed_page_size");
+  if (h->uncomp < 0) return negative_field(t->page_pos, "uncompressed_page_size");
+  if (h->comp < 0) return negative_field(t->page_pos, "compressed_page_size");
   return CAPSULE_OK;
 }
 
@@ -410,10 +423,6 @@ static const char *encoding_name(u32 e) {
   }
 }
 
-static NOINLINE int negative_field(u64 pos, const char *what, i32 v) {
-  return FAILS(CAPSULE_ECORRUPT, "page header at offset %: $ is negative (%)", what, pos,
-               (u64)(i64)v, 0, 0);
-}
 
 /* What walk_pages learns about the dictionary page. */
 typedef struct {
@@ -427,8 +436,10 @@ static NOINLINE int check_data_page(const pq_state *s, const page_header *h, u64
   int v2 = h->type == PAGE_DATA_V2;
   if (v2 ? h->v2 != 1 : h->dph != 1)
     return FAIL2(CAPSULE_ECORRUPT, "data page at offset % lacks its %", pos, v2 ? 8 : 5);
-  if (h->num_values < 0) return negative_field(pos, "num_values", h->num_values);
-  if (h->encoding < 0) return negative_field(pos, "encoding", h->encoding);
+  const char *st = v2 ? "DataPageHeaderV2" : "DataPageHeader";
+  if (h->num_values == ABSENT) return missing_field(pos, st, "num_values");
+  if (h->encoding == ABSENT) return missing_field(pos, st, "encoding");
+  if (h->num_values < 0) return negative_field(pos, "num_values");
   u32 enc = (u32)h->encoding;
   if (enc != ENC_PLAIN && enc != ENC_PLAIN_DICTIONARY && enc != ENC_RLE_DICTIONARY)
     return FAILS(CAPSULE_ECORRUPT, "data page at offset % uses encoding % ($), which capsule.parquet does not support",
@@ -444,9 +455,10 @@ static NOINLINE int check_data_page(const pq_state *s, const page_header *h, u64
   e->v2 = (u8)v2;
   e->pad = 0;
   if (!v2) {
+    if (h->def_encoding == ABSENT) return missing_field(pos, st, "definition_level_encoding");
     if (s->max_def == 1 && h->def_encoding != ENC_RLE)
       return FAIL2(CAPSULE_ECORRUPT, "data page at offset %: definition_level_encoding % is not RLE (3)", pos,
-                   (u64)(i64)h->def_encoding);
+                   (u32)h->def_encoding);
     e->rows = (u32)h->num_values;
     e->levels_len = 0;
     e->compressed = s->codec != CODEC_UNCOMPRESSED;
@@ -460,17 +472,19 @@ static NOINLINE int check_data_page(const pq_state *s, const page_header *h, u64
     }
     return CAPSULE_OK;
   }
-  if (h->num_rows < 0) return negative_field(pos, "num_rows", h->num_rows);
-  if (h->def_len < 0) return negative_field(pos, "definition_levels_byte_length", h->def_len);
+  if (h->num_rows == ABSENT) return missing_field(pos, st, "num_rows");
+  if (h->def_len == ABSENT) return missing_field(pos, st, "definition_levels_byte_length");
+  if (h->num_rows < 0) return negative_field(pos, "num_rows");
+  if (h->def_len < 0) return negative_field(pos, "definition_levels_byte_length");
   if (h->num_values != h->num_rows)
     return FAIL3(CAPSULE_ECORRUPT, "data page v2 at offset %: num_values % != num_rows % (nested data is not supported)",
                  pos, h->num_values, h->num_rows);
-  if (h->rep_len != 0 && h->rep_len != -1)
+  if (h->rep_len != 0 && h->rep_len != ABSENT)
     return FAIL2(CAPSULE_ECORRUPT, "data page v2 at offset %: repetition_levels_byte_length is %, must be 0", pos,
-                 (u64)(i64)h->rep_len);
-  if (h->def_len == -1 || (s->max_def == 0 && h->def_len != 0))
+                 (u32)h->rep_len);
+  if (s->max_def == 0 && h->def_len != 0)
     return FAIL3(CAPSULE_ECORRUPT, "data page v2 at offset %: definition_levels_byte_length % is wrong for max definition level %",
-                 pos, (u64)(i64)h->def_len, s->max_def);
+                 pos, h->def_len, s->max_def);
   if (h->def_len > h->comp || h->def_len > h->uncomp)
     return FAIL3(CAPSULE_ECORRUPT, "data page v2 at offset %: definition_levels_byte_length % exceeds the page size %",
                  pos, h->def_len, h->comp);
@@ -490,10 +504,12 @@ static int check_dict_page(const pq_state *s, const page_header *h, u64 pos, u64
   if (data_pages) return FAIL1(CAPSULE_ECORRUPT, "dictionary page at offset % comes after a data page", pos);
   if (s->ptype == PT_BOOLEAN)
     return FAIL1(CAPSULE_ECORRUPT, "dictionary page at offset % in a BOOLEAN column", pos);
-  if (h->num_values < 0) return negative_field(pos, "num_values", h->num_values);
+  if (h->num_values == ABSENT) return missing_field(pos, "DictionaryPageHeader", "num_values");
+  if (h->encoding == ABSENT) return missing_field(pos, "DictionaryPageHeader", "encoding");
+  if (h->num_values < 0) return negative_field(pos, "num_values");
   if (h->encoding != ENC_PLAIN && h->encoding != ENC_PLAIN_DICTIONARY)
     return FAIL2(CAPSULE_ECORRUPT, "dictionary page at offset % has encoding %; PLAIN (0) or PLAIN_DICTIONARY (2) expected",
-                 pos, (u64)(i64)h->encoding);
+                 pos, (u32)h->encoding);
   if (s->codec == CODEC_UNCOMPRESSED && h->comp != h->uncomp)
     return FAIL3(CAPSULE_ECORRUPT, "uncompressed dictionary page at offset % has compressed_page_size % != uncompressed_page_size %",
                  pos, h->comp, h->uncomp);
@@ -543,7 +559,7 @@ static int walk_pages(pq_state *s, u64 pos, page_entry *table, u32 *npages, dict
       count++;
     } else {
       return FAILS(CAPSULE_ECORRUPT, "page at offset % has type % ($); only dictionary and data pages are allowed",
-                   h.type == PAGE_INDEX ? "INDEX_PAGE" : "unknown", pos, (u64)(i64)h.type, 0, 0);
+                   h.type == PAGE_INDEX ? "INDEX_PAGE" : "unknown", pos, (u32)h.type, 0, 0);
     }
     pos = body + (u64)h.comp;
   }
