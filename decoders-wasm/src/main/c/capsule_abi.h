@@ -3,8 +3,8 @@
  * on the encoding, memory management, chunk-header parsing, error messages and the bit-level
  * kernels (validity copy, bit unpacking).
  *
- * The byte contract is format-spec/SPEC.md. Each module (plain.c, ree.c,
- * bitpack.c, dict.c) is a single translation unit that includes this header, so everything here is
+ * The byte contract is format-spec/SPEC.md. Each module (plain.c, ree.c, bitpack.c, dict.c,
+ * parquet.c) is a single translation unit that includes this header, so everything here is
  * `static` and clang specialises it per module.
  *
  * Memory map of an instance (addresses grow to the right):

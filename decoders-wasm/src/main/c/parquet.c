@@ -599,6 +599,67 @@ static ALWAYS_INLINE void snappy_copy(u8 *o, u32 off, u32 len) {
   }
 }
 
+/*
+ * One element (literal or copy) whose tag and extra bytes are in x, the 8 bytes at in + *ip (or
+ * fewer, zero-extended, at the end of the input after its extra bytes were checked): one load
+ * instead of one per byte. Returns 0 or what went wrong (1..5, see snappy_decompress).
+ */
+static ALWAYS_INLINE int snappy_element(const u8 *in, u64 in_len, u64 *ip, u8 *out, u64 out_len,
+                                        u64 *op, u64 x) {
+  u32 tag = (u32)x & 0xFF, len, off;
+  switch (tag & 3) {
+    case 0: {
+      len = (tag >> 2) + 1;
+      u64 at = *ip + 1;
+      if (len > 60) {
+        u32 nb = len - 60;
+        u64 l = (x >> 8) & (((u64)1 << (8 * nb)) - 1);
+        if (l >= 0xFFFFFFFFu) return 5;
+        len = (u32)l + 1;
+        at += nb;
+      }
+      if (len > in_len - at) return 1;
+      if (len > out_len - *op) return 2;
+      if (len <= 8 && in_len - at >= 8) {
+        store_u64(out + *op, load_u64(in + at));
+      } else if (len <= 16 && in_len - at >= 16) {
+        store_u64(out + *op, load_u64(in + at));
+        store_u64(out + *op + 8, load_u64(in + at + 8));
+      } else {
+        __builtin_memcpy(out + *op, in + at, len);
+      }
+      *ip = at + len;
+      *op += len;
+      return 0;
+    }
+    case 1:
+      len = 4 + ((tag >> 2) & 7);
+      off = ((tag >> 5) << 8) | (u32)((x >> 8) & 0xFF);
+      *ip += 2;
+      break;
+    case 2:
+      len = (tag >> 2) + 1;
+      off = (u32)((x >> 8) & 0xFFFF);
+      *ip += 3;
+      break;
+    default:
+      len = (tag >> 2) + 1;
+      off = (u32)(x >> 8);
+      *ip += 5;
+      break;
+  }
+  if (off == 0 || off > *op) return 3;
+  if (len > out_len - *op) return 4;
+  u8 *o = out + *op;
+  if (off >= 8 && len <= 8) { /* out has SLACK spare bytes */
+    store_u64(o, load_u64(o - off));
+  } else {
+    snappy_copy(o, off, len);
+  }
+  *op += len;
+  return 0;
+}
+
 /* Decompresses in[0, in_len) into out (out_len bytes + SLACK); `where` is the page offset. */
 static NOINLINE int snappy_decompress(const u8 *in, u64 in_len, u8 *out, u64 out_len, u64 where) {
   u64 ip = 0, op = 0, ulen = 0;
@@ -612,50 +673,25 @@ static NOINLINE int snappy_decompress(const u8 *in, u64 in_len, u8 *out, u64 out
     return FAIL3(CAPSULE_ECORRUPT, "snappy data of the page at offset % holds % bytes, the page header says %",
                  where, ulen, out_len);
   while (ip < in_len) {
-    u32 tag = in[ip++];
-    u32 len, off;
-    if ((tag & 3) == 0) {
-      len = (tag >> 2) + 1;
-      if (len > 60) {
-        u32 nb = len - 60;
-        if (nb > in_len - ip) return snappy_error(where, "truncated literal length", ip);
-        len = 0;
-        for (u32 k = 0; k < nb; k++) len |= (u32)in[ip + k] << (8 * k);
-        if (len == 0xFFFFFFFFu) return snappy_error(where, "literal too long", ip);
-        len += 1;
-        ip += nb;
-      }
-      if (len > in_len - ip) return snappy_error(where, "literal runs past the end", ip);
-      if (len > out_len - op) return snappy_error(where, "literal overflows the page", ip);
-      if (len <= 16 && in_len - ip >= 16) {
-        store_u64(out + op, load_u64(in + ip));
-        store_u64(out + op + 8, load_u64(in + ip + 8));
-      } else {
-        __builtin_memcpy(out + op, in + ip, len);
-      }
-      ip += len;
-      op += len;
-      continue;
-    }
-    if ((tag & 3) == 1) {
-      if (ip >= in_len) return snappy_error(where, "truncated copy", ip);
-      len = 4 + ((tag >> 2) & 7);
-      off = ((tag >> 5) << 8) | in[ip++];
-    } else if ((tag & 3) == 2) {
-      if (in_len - ip < 2) return snappy_error(where, "truncated copy", ip);
-      len = (tag >> 2) + 1;
-      off = load_u16(in + ip);
-      ip += 2;
+    u64 at = ip;
+    u64 x = 0;
+    if (LIKELY(in_len - ip >= 8)) {
+      x = load_u64(in + ip);
     } else {
-      if (in_len - ip < 4) return snappy_error(where, "truncated copy", ip);
-      len = (tag >> 2) + 1;
-      off = load_u32(in + ip);
-      ip += 4;
+      for (u32 k = 0; k < in_len - ip; k++) x |= (u64)in[ip + k] << (8 * k);
+      /* the element must not use bytes past the end: check its extra bytes */
+      u32 tag = (u32)x & 0xFF;
+      u32 extra = (tag & 3) == 0 ? ((tag >> 2) >= 60 ? (tag >> 2) - 59 : 0) : (tag & 3) == 1 ? 1 : (tag & 3) == 2 ? 2 : 4;
+      if (extra > in_len - ip - 1)
+        return snappy_error(where, (tag & 3) ? "truncated copy" : "truncated literal length", ip + 1);
     }
-    if (off == 0 || off > op) return snappy_error(where, "copy offset outside the output", ip);
-    if (len > out_len - op) return snappy_error(where, "copy overflows the page", ip);
-    snappy_copy(out + op, off, len);
-    op += len;
+    int e = snappy_element(in, in_len, &ip, out, out_len, &op, x);
+    if (UNLIKELY(e)) {
+      static const char *const what[6] = {"", "literal runs past the end", "literal overflows the page",
+                                          "copy offset outside the output", "copy overflows the page",
+                                          "literal too long"};
+      return snappy_error(where, what[e], at + 1);
+    }
   }
   if (op != out_len)
     return FAIL3(CAPSULE_ECORRUPT, "snappy data of the page at offset % decompresses to % bytes, expected %",
@@ -716,12 +752,70 @@ static int hybrid_header(const u8 *in, u64 len, u64 *pos, u32 *h) {
 }
 
 /*
- * Definition levels (bit width 1) for `rows` rows into the bitmap bm (ceil8(rows) + SLACK bytes):
+ * A bitmap written front to back, 64 bits at a time: `acc` holds the n (< 64) bits not yet
+ * stored. Bits are only appended, so nothing needs zeroing first.
+ */
+typedef struct {
+  u8 *out;
+  u64 acc;
+  u32 n;
+} bit_writer;
+
+/* Appends the c bits of v (1 <= c <= 64, no bits of v above c). */
+static ALWAYS_INLINE void bits_append(bit_writer *w, u64 v, u32 c) {
+  w->acc |= v << w->n;
+  if (w->n + c >= 64) {
+    store_u64(w->out, w->acc);
+    w->out += 8;
+    w->acc = w->n ? v >> (64 - w->n) : 0;
+    w->n = w->n + c - 64;
+  } else {
+    w->n += c;
+  }
+}
+
+/* Appends `count` copies of bit b. */
+static void bits_run(bit_writer *w, u32 b, u32 count) {
+  u64 ones = b ? ~(u64)0 : 0;
+  if (w->n && count) {
+    u32 c = 64 - w->n < count ? 64 - w->n : count;
+    bits_append(w, ones >> (64 - c), c);
+    count -= c;
+  }
+  if (count >= 64) { /* word aligned now */
+    u64 bytes = (u64)(count >> 6) * 8;
+    fill_bytes(w->out, (u8)ones, bytes);
+    w->out += bytes;
+    count &= 63;
+  }
+  if (count) bits_append(w, ones >> (64 - count), count);
+}
+
+/* Appends the first `count` bits of the bytes at src (ceil8(count) readable bytes). */
+static u64 bits_copy(bit_writer *w, const u8 *src, u32 count) {
+  u64 ones = 0;
+  for (; count >= 64; count -= 64, src += 8) {
+    u64 v = load_u64(src);
+    ones += (u64)__builtin_popcountll(v);
+    bits_append(w, v, 64);
+  }
+  if (count) {
+    u64 v = 0;
+    for (u32 k = 0; k < ceil8(count); k++) v |= (u64)src[k] << (8 * k);
+    v &= low_mask(count);
+    ones += (u64)__builtin_popcountll(v);
+    bits_append(w, v, count);
+  }
+  return ones;
+}
+
+/*
+ * Definition levels (bit width 1) for `rows` rows into the bitmap bm (ceil8(rows) + 8 bytes):
  * level 1 = valid. Returns the number of valid rows in *ones.
  */
 static NOINLINE int decode_levels(const u8 *in, u64 len, u32 rows, u8 *bm, u32 *ones,
                                   const page_ctx *p) {
-  fill_bytes(bm, 0, ceil8(rows) + 8);
+  bit_writer w = {bm, 0, 0};
   u64 pos = 0, valid = 0;
   u32 got = 0;
   while (got < rows) {
@@ -731,9 +825,8 @@ static NOINLINE int decode_levels(const u8 *in, u64 len, u32 rows, u8 *bm, u32 *
     if (h & 1) {
       u64 values = (u64)(h >> 1) * 8;
       u32 take = values < rows - got ? (u32)values : rows - got;
-      u64 nbytes = ceil8(take);
-      if (nbytes > len - pos) return levels_error(p, "truncated bit-packed run", pos);
-      valid += put_bits(bm, got, in + pos, nbytes, 0, take);
+      if (ceil8(take) > len - pos) return levels_error(p, "truncated bit-packed run", pos);
+      valid += bits_copy(&w, in + pos, take);
       pos += h >> 1;
       if (pos > len) pos = len; /* the unused rest of the last run may be missing */
       got += take;
@@ -743,13 +836,12 @@ static NOINLINE int decode_levels(const u8 *in, u64 len, u32 rows, u8 *bm, u32 *
       u32 v = in[pos++];
       if (v > 1) return levels_error(p, "level above the maximum 1", pos - 1);
       u32 take = run < rows - got ? run : rows - got;
-      if (v) {
-        set_bit_range(bm, got, got + take);
-        valid += take;
-      }
+      bits_run(&w, v, take);
+      valid += v ? take : 0;
       got += take;
     }
   }
+  if (w.n) store_u64(w.out, w.acc);
   *ones = (u32)valid;
   return CAPSULE_OK;
 }
@@ -893,16 +985,18 @@ static ALWAYS_INLINE void copy_w(u8 *dst, const u8 *src, u32 w) {
 }
 
 /*
- * Scatter: rows [0, rows) of out (rows * w bytes) from the dense non-null values (in row order)
+ * Scatter: rows [0, rows) of out (rows * w bytes) from the k dense non-null values (in row order)
  * and the validity bitmap; null slots are zero. 64 rows per validity word: all-valid and all-null
- * words are one copy or fill.
+ * words are one copy or fill; mixed words take branch-free steps for w in {1, 2, 4, 8} (row i
+ * gets the next dense value, masked to 0 when null; the index stays below k).
  */
-static ALWAYS_INLINE void scatter(u8 *out, const u8 *dense, const u8 *valid, u32 rows, const u32 w) {
+static ALWAYS_INLINE void scatter(u8 *out, const u8 *dense, const u8 *valid, u32 rows, u32 k,
+                                  const u32 w) {
   u64 j = 0;
   for (u32 r = 0; r < rows; r += 64) {
     u32 n = rows - r < 64 ? rows - r : 64;
     u64 word = 0;
-    for (u32 k = 0; k < ceil8(n); k++) word |= (u64)valid[(r >> 3) + k] << (8 * k);
+    for (u32 q = 0; q < ceil8(n); q++) word |= (u64)valid[(r >> 3) + q] << (8 * q);
     const u64 all = n == 64 ? ~(u64)0 : low_mask(n);
     word &= all;
     u8 *o = out + (u64)r * w;
@@ -911,19 +1005,21 @@ static ALWAYS_INLINE void scatter(u8 *out, const u8 *dense, const u8 *valid, u32
       j += n;
     } else if (word == 0) {
       __builtin_memset(o, 0, (u64)n * w);
+    } else if (w == 1 || w == 2 || w == 4 || w == 8) {
+      const u64 last = k - 1; /* k >= 1: the word has a valid row */
+      for (u32 i = 0; i < n; i++, o += w) {
+        u64 bit = (word >> i) & 1;
+        u64 v = load_w(dense + (j < last ? j : last) * w, w);
+        store_w(o, v & (0 - bit), w);
+        j += bit;
+      }
     } else {
       for (u32 i = 0; i < n; i++, o += w) {
         if ((word >> i) & 1) {
           copy_w(o, dense + j * w, w);
           j++;
         } else {
-          switch (w) {
-            case 1: *o = 0; break;
-            case 2: store_u16(o, 0); break;
-            case 4: store_u32(o, 0); break;
-            case 8: store_u64(o, 0); break;
-            default: __builtin_memset(o, 0, w); break;
-          }
+          __builtin_memset(o, 0, w);
         }
       }
     }
@@ -931,24 +1027,26 @@ static ALWAYS_INLINE void scatter(u8 *out, const u8 *dense, const u8 *valid, u32
 }
 
 #define SCATTER(W) \
-  static NOINLINE void scatter_##W(u8 *o, const u8 *d, const u8 *v, u32 rows) { scatter(o, d, v, rows, W); }
+  static NOINLINE void scatter_##W(u8 *o, const u8 *d, const u8 *v, u32 rows, u32 k) { scatter(o, d, v, rows, k, W); }
 SCATTER(1)
 SCATTER(2)
 SCATTER(4)
 SCATTER(8)
 SCATTER(12)
 SCATTER(16)
-static NOINLINE void scatter_any(u8 *o, const u8 *d, const u8 *v, u32 rows, u32 w) { scatter(o, d, v, rows, w); }
+static NOINLINE void scatter_any(u8 *o, const u8 *d, const u8 *v, u32 rows, u32 k, u32 w) {
+  scatter(o, d, v, rows, k, w);
+}
 
-static void scatter_values(u8 *o, const u8 *d, const u8 *v, u32 rows, u32 w) {
+static void scatter_values(u8 *o, const u8 *d, const u8 *v, u32 rows, u32 k, u32 w) {
   switch (w) {
-    case 1: scatter_1(o, d, v, rows); break;
-    case 2: scatter_2(o, d, v, rows); break;
-    case 4: scatter_4(o, d, v, rows); break;
-    case 8: scatter_8(o, d, v, rows); break;
-    case 12: scatter_12(o, d, v, rows); break;
-    case 16: scatter_16(o, d, v, rows); break;
-    default: scatter_any(o, d, v, rows, w); break;
+    case 1: scatter_1(o, d, v, rows, k); break;
+    case 2: scatter_2(o, d, v, rows, k); break;
+    case 4: scatter_4(o, d, v, rows, k); break;
+    case 8: scatter_8(o, d, v, rows, k); break;
+    case 12: scatter_12(o, d, v, rows, k); break;
+    case 16: scatter_16(o, d, v, rows, k); break;
+    default: scatter_any(o, d, v, rows, k, w); break;
   }
 }
 
@@ -1002,6 +1100,142 @@ static void gather_values(u8 *o, const u32 *x, const u8 *d, u32 k, u32 w) {
     case 16: gather_16(o, x, d, k); break;
     default: gather_any(o, x, d, k, w); break;
   }
+}
+
+/*
+ * Dictionary-encoded FIXEDw values, w in {1, 2, 4, 8}, decoded in one pass: RLE runs become fills
+ * of the dictionary value, bit-packed runs are unpacked 8 indices at a time, checked and gathered
+ * (no index array).
+ */
+static ALWAYS_INLINE u32 dict_groups(u8 *out, const u8 *p, u32 b, u32 groups, const u8 *dict, u64 d,
+                                     const u32 w, const u32 L) {
+  const unpack_plan pl = make_plan(b);
+  const u64 mask = low_mask(b);
+#pragma clang loop unroll_count(2)
+  for (u32 g = 0; g < groups; g++, p += b, out += 8 * w) {
+    u64 code[8];
+    unpack_group(code, p, &pl, b, mask, L);
+    /* code < d (both < 2^33) exactly when code - d wraps around: bit 63 set in every lane. */
+    u64 below = ~(u64)0;
+#pragma clang loop unroll(full)
+    for (u32 q = 0; q < 8; q++) below &= code[q] - d;
+    if (UNLIKELY(!(below >> 63))) return g;
+    u64 v[8];
+#pragma clang loop unroll(full)
+    for (u32 q = 0; q < 8; q++) v[q] = load_u64(dict + code[q] * w); /* the dictionary has SLACK */
+    store_group(out, v, w);
+  }
+  return groups;
+}
+
+#define DICT_GROUPS(W, L)                                                                       \
+  static NOINLINE u32 dict_groups_##W##_##L(u8 *o, const u8 *p, u32 b, u32 g, const u8 *t, u64 d) { \
+    return dict_groups(o, p, b, g, t, d, W, L);                                                 \
+  }
+#define DICT_GROUPS_W(W) DICT_GROUPS(W, 1) DICT_GROUPS(W, 2) DICT_GROUPS(W, 4) DICT_GROUPS(W, 8)
+DICT_GROUPS_W(1)
+DICT_GROUPS_W(2)
+DICT_GROUPS_W(4)
+DICT_GROUPS_W(8)
+
+static u32 run_dict_groups(u32 w, u8 *o, const u8 *p, u32 b, u32 groups, const u8 *dict, u64 d) {
+  u32 L = values_per_load(b);
+#define CASE(W)                                                                  \
+  case W:                                                                        \
+    return L == 8   ? dict_groups_##W##_8(o, p, b, groups, dict, d)              \
+           : L == 4 ? dict_groups_##W##_4(o, p, b, groups, dict, d)              \
+           : L == 2 ? dict_groups_##W##_2(o, p, b, groups, dict, d)              \
+                    : dict_groups_##W##_1(o, p, b, groups, dict, d);
+  switch (w) {
+    CASE(1)
+    CASE(2)
+    CASE(4)
+    default: CASE(8)
+  }
+#undef CASE
+}
+
+/* count copies of the w-byte value at src, w in {1, 2, 4, 8}. */
+static NOINLINE void fill_w(u8 *o, const u8 *src, u32 count, u32 w) {
+  switch (w) {
+    case 1: fill_value(o, load_w(src, 1), count, 1); break;
+    case 2: fill_value(o, load_w(src, 2), count, 2); break;
+    case 4: fill_value(o, load_w(src, 4), count, 4); break;
+    default: fill_value(o, load_w(src, 8), count, 8); break;
+  }
+}
+
+/* Values [from, take) of a bit-packed run at p (avail bytes) one group at a time, checked. */
+static NOINLINE int dict_packed_tail(u8 *out, const u8 *p, u64 avail, u32 b, u32 from, u32 take,
+                                     const u8 *dict, u32 d, u32 w, u32 value_no, const page_ctx *pc) {
+  u32 idx[8];
+  for (u32 i = from; i < take; i += 8) {
+    u32 cnt = take - i < 8 ? take - i : 8;
+    u64 at = ((u64)i * b) >> 3;
+    unpack_slow(idx, p + at, avail - at, b, cnt);
+    for (u32 q = 0; q < cnt; q++) {
+      if (idx[q] >= d) return index_error(pc, idx[q], (u64)value_no + i + q, d);
+      copy_w(out + (u64)(i + q) * w, dict + (u64)idx[q] * w, w);
+    }
+  }
+  return CAPSULE_OK;
+}
+
+static NOINLINE int decode_dict_fixed(u8 *out, const u8 *in, u64 len, u32 k, const pq_state *s,
+                                      const page_ctx *p) {
+  const u32 w = s->c.width, d = s->dict_size;
+  const u8 *dict = s->dict;
+  if (k == 0) return CAPSULE_OK;
+  if (len < 1) return FAIL1(CAPSULE_ECORRUPT, "data page at offset %: missing the index bit width", p->page_pos);
+  u32 b = in[0];
+  if (b > 32)
+    return FAIL2(CAPSULE_ECORRUPT, "data page at offset %: index bit width % is above 32", p->page_pos, b);
+  if (b == 0) { /* every index is 0 */
+    if (d == 0) return index_error(p, 0, 0, d);
+    fill_w(out, dict, k, w);
+    return CAPSULE_OK;
+  }
+  u64 pos = 1;
+  u32 got = 0, vbytes = (b + 7) >> 3;
+  while (got < k) {
+    u32 h;
+    int e = hybrid_header(in, len, &pos, &h);
+    if (e)
+      return FAILS(CAPSULE_ECORRUPT, "dictionary indices of the page at offset %: $ at index byte %",
+                   e == 1 ? "truncated run header" : "run header too long", p->page_pos, pos, 0, 0);
+    u8 *o = out + (u64)got * w;
+    if (h & 1) {
+      u64 values = (u64)(h >> 1) * 8;
+      u32 take = values < k - got ? (u32)values : k - got;
+      u64 avail = len - pos;
+      if (ceil8((u64)take * b) > avail)
+        return FAIL2(CAPSULE_ECORRUPT, "dictionary indices of the page at offset %: truncated bit-packed run at index byte %",
+                     p->page_pos, pos);
+      u32 groups = take >> 3;
+      u32 fast = avail >= (u64)b + 8 ? (u32)((avail - 8) / b) : 0; /* groups whose loads fit */
+      if (fast > groups) fast = groups;
+      u32 g = run_dict_groups(w, o, in + pos, b, fast, dict, d);
+      /* After a bad group, the tail path stops at the bad index. */
+      int rc = dict_packed_tail(o, in + pos, avail, b, 8 * g, take, dict, d, w, got, p);
+      if (rc) return rc;
+      u64 run_bytes = (u64)(h >> 1) * b;
+      pos = run_bytes < avail ? pos + run_bytes : len;
+      got += take;
+    } else {
+      u32 run = h >> 1;
+      if (vbytes > len - pos)
+        return FAIL2(CAPSULE_ECORRUPT, "dictionary indices of the page at offset %: truncated run value at index byte %",
+                     p->page_pos, pos);
+      u32 v = 0;
+      for (u32 j = 0; j < vbytes; j++) v |= (u32)in[pos + j] << (8 * j);
+      pos += vbytes;
+      u32 take = run < k - got ? run : k - got;
+      if (take && v >= d) return index_error(p, v, got, d);
+      if (take) fill_w(o, dict + (u64)v * w, take, w);
+      got += take;
+    }
+  }
+  return CAPSULE_OK;
 }
 
 /* INT32 PLAIN values narrowed to their low w (1 or 2) bytes. */
@@ -1293,13 +1527,18 @@ static NOINLINE int page_fixed(pq_state *s, const page_entry *e, const page_part
       return CAPSULE_OK;
     }
   } else {
-    if (scratch_reserve(&s->idx, 4 * ((u64)k + 8))) return CAPSULE_ENOMEM;
-    u32 *idx = (u32 *)s->idx.ptr;
-    int rc = decode_indices(pp->values, pp->values_len, k, s->dict_size, idx, p);
-    if (rc) return rc;
     scratch *dst = valid ? &s->dense : &s->values;
     if (scratch_reserve(dst, (u64)k * w)) return CAPSULE_ENOMEM;
-    gather_values(dst->ptr, idx, s->dict, k, w);
+    if (w == 1 || w == 2 || w == 4 || w == 8) {
+      int rc = decode_dict_fixed(dst->ptr, pp->values, pp->values_len, k, s, p);
+      if (rc) return rc;
+    } else {
+      if (scratch_reserve(&s->idx, 4 * ((u64)k + 8))) return CAPSULE_ENOMEM;
+      u32 *idx = (u32 *)s->idx.ptr;
+      int rc = decode_indices(pp->values, pp->values_len, k, s->dict_size, idx, p);
+      if (rc) return rc;
+      gather_values(dst->ptr, idx, s->dict, k, w);
+    }
     if (!valid) {
       s->c_values = dst->ptr;
       return CAPSULE_OK;
@@ -1307,7 +1546,7 @@ static NOINLINE int page_fixed(pq_state *s, const page_entry *e, const page_part
     dense = dst->ptr;
   }
   if (scratch_reserve(&s->values, (u64)rows * w)) return CAPSULE_ENOMEM;
-  scatter_values(s->values.ptr, dense, valid, rows, w);
+  scatter_values(s->values.ptr, dense, valid, rows, k, w);
   s->c_values = s->values.ptr;
   return CAPSULE_OK;
 }

@@ -114,6 +114,28 @@ class ParquetErrorTest {
     new ParquetRows(4, new byte[][] {ints(7), ints(-2), ints(5)}).check(h.decode(handle, 4, 0, 3), 0, 3, "hand-built");
   }
 
+  /** The worked example of SPEC.md: optional INT32 [7, null, 5] in one v1 page, 47 bytes. */
+  @Test
+  void specExample() {
+    String hex = "03000000 04 00 0000" + "01 00 01 00 00000000"
+        + "1500 151c 151c 2c 1506 1500 1506 1506 00 00"
+        + "02000000 03 05 07000000 05000000";
+    byte[] chunk = java.util.HexFormat.of().parseHex(hex.replace(" ", ""));
+    assertEquals(47, chunk.length);
+    DecoderHarness h = new DecoderHarness(M);
+    int handle = h.open(chunk);
+    assertNotEquals(0, handle, () -> h.error(0));
+    DecoderHarness.Decoded d = h.decode(handle, 4, 0, 3);
+    assertEquals(1, d.nullCount());
+    assertEquals(0b101, d.validity()[0]);
+    new ParquetRows(4, new byte[][] {ints(7), null, ints(5)}).check(d, 0, 3, "spec example");
+    // The same bytes as parquet-format's serializer writes them.
+    PageHeader ph = new PageHeader(PageType.DATA_PAGE, 14, 14);
+    ph.setData_page_header(new DataPageHeader(3, Encoding.PLAIN, Encoding.RLE, Encoding.RLE));
+    assertEquals(java.util.HexFormat.of().formatHex(Arrays.copyOfRange(chunk, 16, 33)),
+        java.util.HexFormat.of().formatHex(header(ph)));
+  }
+
   @TestFactory
   Stream<DynamicTest> columnHeaderErrors() {
     byte[] good = int32Chunk(1, v1(1, Encoding.PLAIN, ints(7)));
