@@ -852,19 +852,27 @@ static NOINLINE int index_error(const page_ctx *p, u64 index, u64 value_no, u32 
                index, value_no, p->page_pos, d);
 }
 
-/* Unpacks `groups` groups of 8 b-bit values from p into u32 out; L values per 8-byte load. */
-static ALWAYS_INLINE void unpack_u32(u8 *out, const u8 *p, u32 b, u32 groups, const u32 L) {
+/*
+ * Unpacks `groups` groups of 8 b-bit values from p into u32 out; L values per 8-byte load.
+ * Returns groups, or the first group holding a value >= d (not written).
+ */
+static ALWAYS_INLINE u32 unpack_u32(u8 *out, const u8 *p, u32 b, u32 groups, u64 d, const u32 L) {
   const unpack_plan pl = make_plan(b);
   const u64 mask = low_mask(b);
   for (u32 g = 0; g < groups; g++, p += b, out += 32) {
     u64 v[8];
     unpack_group(v, p, &pl, b, mask, L);
+    u64 below = ~(u64)0;
+#pragma clang loop unroll(full)
+    for (u32 q = 0; q < 8; q++) below &= v[q] - d;
+    if (UNLIKELY(!(below >> 63))) return g;
     store_group(out, v, 4);
   }
+  return groups;
 }
 
 #define UNPACK_U32(L) \
-  static NOINLINE void unpack_u32_##L(u8 *out, const u8 *p, u32 b, u32 groups) { unpack_u32(out, p, b, groups, L); }
+  static NOINLINE u32 unpack_u32_##L(u8 *out, const u8 *p, u32 b, u32 groups, u64 d) { return unpack_u32(out, p, b, groups, d, L); }
 UNPACK_U32(1)
 UNPACK_U32(2)
 UNPACK_U32(4)
@@ -896,21 +904,25 @@ static NOINLINE u32 first_above(const u32 *out, u32 count, u32 d) {
 
 /*
  * Bit-packed run of dictionary indices: `take` values from p (avail readable bytes, enough for
- * ceil8(take * b)) into out. Groups whose 8-byte loads stay within avail use the fast kernels.
+ * ceil8(take * b)) into out. Groups whose 8-byte loads stay within avail use the fast kernels,
+ * which check the indices against d. Returns how many leading values are checked; the caller
+ * checks the rest.
  */
-static void unpack_indices(u32 *out, const u8 *p, u64 avail, u32 b, u32 take) {
+static u32 unpack_indices(u32 *out, const u8 *p, u64 avail, u32 b, u32 take, u32 d) {
   u32 groups = take >> 3;
   /* Group g's loads reach p + g*b + b + 8 at most (each load starts within the group). */
   u32 fast = avail >= (u64)b + 8 ? (u32)((avail - b - 8) / b) + 1 : 0;
   if (fast > groups) fast = groups;
   u32 L = values_per_load(b);
   u8 *o = (u8 *)out;
-  if (L == 8) unpack_u32_8(o, p, b, fast);
-  else if (L == 4) unpack_u32_4(o, p, b, fast);
-  else if (L == 2) unpack_u32_2(o, p, b, fast);
-  else unpack_u32_1(o, p, b, fast);
-  u64 done_bytes = (u64)fast * b;
-  unpack_slow(out + 8 * fast, p + done_bytes, avail - done_bytes, b, take - 8 * fast);
+  u32 g;
+  if (L == 8) g = unpack_u32_8(o, p, b, fast, d);
+  else if (L == 4) g = unpack_u32_4(o, p, b, fast, d);
+  else if (L == 2) g = unpack_u32_2(o, p, b, fast, d);
+  else g = unpack_u32_1(o, p, b, fast, d);
+  u64 done_bytes = (u64)g * b; /* after a bad group: from that group on, one by one */
+  unpack_slow(out + 8 * g, p + done_bytes, avail - done_bytes, b, take - 8 * g);
+  return 8 * g; /* values checked */
 }
 
 /*
@@ -944,8 +956,8 @@ static NOINLINE int decode_indices(const u8 *in, u64 len, u32 k, u32 d, u32 *out
       if (need > len - pos)
         return FAIL2(CAPSULE_ECORRUPT, "dictionary indices of the page at offset %: truncated bit-packed run at index byte %",
                      p->page_pos, pos);
-      unpack_indices(out + got, in + pos, len - pos, b, take);
-      u32 bad = first_above(out + got, take, d);
+      u32 checked = unpack_indices(out + got, in + pos, len - pos, b, take, d);
+      u32 bad = checked + first_above(out + got + checked, take - checked, d);
       if (bad != take) return index_error(p, out[got + bad], got + bad, d);
       u64 run_bytes = (u64)(h >> 1) * b;
       pos = run_bytes < len - pos ? pos + run_bytes : len;
@@ -1672,10 +1684,18 @@ static int out_data_append(out_data *o, const u8 *src, u64 n) {
   return CAPSULE_OK;
 }
 
-/* out offsets [o + 1, o + len] from cache offsets [a + 1, a + len], rebased to add. */
+/*
+ * out offsets [o + 1, o + len] from cache offsets [a + 1, a + len], rebased to add. Two offsets
+ * per 8-byte load and store: the cache offsets never decrease and the results stay below 2^31,
+ * so subtracting base and adding `add` lane by lane never borrows or carries across lanes.
+ */
 static NOINLINE void rebase_offsets(u8 *out, const u8 *in, u32 len, u32 add) {
   u32 base = load_u32(in);
-  for (u32 i = 1; i <= len; i++) store_u32(out + 4 * (u64)i, load_u32(in + 4 * (u64)i) - base + add);
+  const u64 base2 = (u64)base << 32 | base, add2 = (u64)add << 32 | add;
+  u32 i = 1;
+#pragma clang loop unroll_count(4)
+  for (; i < len; i += 2) store_u64(out + 4 * (u64)i, load_u64(in + 4 * (u64)i) - base2 + add2);
+  for (; i <= len; i++) store_u32(out + 4 * (u64)i, load_u32(in + 4 * (u64)i) - base + add);
 }
 
 typedef struct {

@@ -8,6 +8,7 @@ import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
@@ -22,6 +23,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.PrimitiveIterator;
 import java.util.Random;
+import java.util.function.Function;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
@@ -116,12 +118,12 @@ class ParquetThroughputTest {
 
     Wasm wasm = new Wasm(chunk);
     long checksum = 0;
-    for (int i = 0; i < 15; i++) { // warm-up: compile, JIT
+    for (int i = 0; i < 20; i++) { // warm-up: JIT
       checksum += wasm.decodeAll(layout);
       checksum += java(capture, column, codec);
     }
     long wasmBest = Long.MAX_VALUE, javaBest = Long.MAX_VALUE;
-    for (int i = 0, n = Integer.getInteger("capsule.bench.iterations", 10); i < n; i++) {
+    for (int i = 0, n = Integer.getInteger("capsule.bench.iterations", 15); i < n; i++) {
       long t0 = System.nanoTime();
       checksum += wasm.decodeAll(layout);
       long t1 = System.nanoTime();
@@ -142,11 +144,14 @@ class ParquetThroughputTest {
     final int handle;
     final int out;
 
+    private static final WasmModule MODULE = Parser.parse(ShippedDecoders.bytes("parquet"));
+    private static final Function<Instance, Machine> MACHINES = MachineFactoryCompiler.builder(MODULE)
+        .withInterpreterFallback(InterpreterFallback.FAIL).compile();
+
     Wasm(byte[] chunk) {
-      WasmModule m = Parser.parse(ShippedDecoders.bytes("parquet"));
-      Instance instance = Instance.builder(m)
+      Instance instance = Instance.builder(MODULE)
           .withMemoryFactory(ByteArrayMemory::new)
-          .withMachineFactory(MachineFactoryCompiler.builder(m).withInterpreterFallback(InterpreterFallback.FAIL).compile())
+          .withMachineFactory(MACHINES)
           .build();
       memory = instance.memory();
       ExportFunction alloc = instance.export("capsule_alloc");
