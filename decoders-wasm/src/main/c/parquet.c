@@ -1334,6 +1334,146 @@ static NOINLINE void dict_bytes_nulls(u8 *o, u8 *d, const pq_state *s, const u32
   dict_bytes(o, d, s, x, v, rows, 1);
 }
 
+/*
+ * Dictionary-encoded VARIABLE values of a page without nulls, in one pass (no index array):
+ * appends dictionary value `code` at data + acc and returns the new end. The dictionary data
+ * has SLACK spare bytes and the output room for every value plus SLACK, so values of at most
+ * 16 bytes are copied with one or two 8-byte loads and stores.
+ */
+static ALWAYS_INLINE u32 put_value(u8 *data, u32 acc, const u8 *doffs, const u8 *ddata, u64 code) {
+  u64 bounds = load_u64(doffs + 4 * code); /* offsets[code] | offsets[code + 1] << 32 */
+  u32 start = (u32)bounds, vl = (u32)(bounds >> 32) - start;
+  if (LIKELY(vl <= 8)) {
+    store_u64(data + acc, load_u64(ddata + start));
+  } else if (vl <= SHORT_VALUE) {
+    store_u64(data + acc, load_u64(ddata + start));
+    store_u64(data + acc + 8, load_u64(ddata + start + 8));
+  } else {
+    __builtin_memcpy(data + acc, ddata + start, vl);
+  }
+  return acc + vl;
+}
+
+/* Groups of 8 indices from p into values; returns groups or the first bad group (unwritten). */
+static ALWAYS_INLINE u32 dict_var_groups(u8 *offs, u8 *data, u32 *acc, const u8 *p, u32 b,
+                                         u32 groups, const pq_state *s, const u32 L) {
+  const unpack_plan pl = make_plan(b);
+  const u64 mask = low_mask(b), d = s->dict_size;
+  const u8 *doffs = s->dict, *ddata = s->dict_data;
+  u32 a = *acc;
+  for (u32 g = 0; g < groups; g++, p += b, offs += 32) {
+    u64 code[8];
+    unpack_group(code, p, &pl, b, mask, L);
+    u64 below = ~(u64)0;
+#pragma clang loop unroll(full)
+    for (u32 q = 0; q < 8; q++) below &= code[q] - d;
+    if (UNLIKELY(!(below >> 63))) {
+      *acc = a;
+      return g;
+    }
+#pragma clang loop unroll(full)
+    for (u32 q = 0; q < 8; q++) {
+      a = put_value(data, a, doffs, ddata, code[q]);
+      store_u32(offs + 4 * q, a);
+    }
+  }
+  *acc = a;
+  return groups;
+}
+
+#define DICT_VAR_GROUPS(L)                                                                     \
+  static NOINLINE u32 dict_var_groups_##L(u8 *o, u8 *data, u32 *acc, const u8 *p, u32 b, u32 g, \
+                                          const pq_state *s) {                                 \
+    return dict_var_groups(o, data, acc, p, b, g, s, L);                                       \
+  }
+DICT_VAR_GROUPS(1)
+DICT_VAR_GROUPS(2)
+DICT_VAR_GROUPS(4)
+DICT_VAR_GROUPS(8)
+
+/* `count` rows of dictionary value `code` (checked). */
+static NOINLINE u32 dict_var_run(u8 *offs, u8 *data, u32 acc, const pq_state *s, u32 code, u32 count) {
+  for (u32 i = 0; i < count; i++) {
+    acc = put_value(data, acc, s->dict, s->dict_data, code);
+    store_u32(offs + 4 * (u64)i, acc);
+  }
+  return acc;
+}
+
+/*
+ * offs[1 .. k] and data (room for k * longest value + SLACK) from the index stream of a page
+ * without nulls.
+ */
+static NOINLINE int decode_dict_variable(u8 *offs, u8 *data, const u8 *in, u64 len, u32 k,
+                                         const pq_state *s, const page_ctx *p) {
+  const u32 d = s->dict_size;
+  store_u32(offs, 0);
+  if (k == 0) return CAPSULE_OK;
+  if (len < 1) return FAIL1(CAPSULE_ECORRUPT, "data page at offset %: missing the index bit width", p->page_pos);
+  u32 b = in[0];
+  if (b > 32)
+    return FAIL2(CAPSULE_ECORRUPT, "data page at offset %: index bit width % is above 32", p->page_pos, b);
+  if (b == 0) {
+    if (d == 0) return index_error(p, 0, 0, d);
+    dict_var_run(offs + 4, data, 0, s, 0, k);
+    return CAPSULE_OK;
+  }
+  u64 pos = 1;
+  u32 got = 0, acc = 0, vbytes = (b + 7) >> 3;
+  while (got < k) {
+    u32 h;
+    int e = hybrid_header(in, len, &pos, &h);
+    if (e)
+      return FAILS(CAPSULE_ECORRUPT, "dictionary indices of the page at offset %: $ at index byte %",
+                   e == 1 ? "truncated run header" : "run header too long", p->page_pos, pos, 0, 0);
+    u8 *o = offs + 4 * ((u64)got + 1);
+    if (h & 1) {
+      u64 values = (u64)(h >> 1) * 8;
+      u32 take = values < k - got ? (u32)values : k - got;
+      u64 avail = len - pos;
+      if (ceil8((u64)take * b) > avail)
+        return FAIL2(CAPSULE_ECORRUPT, "dictionary indices of the page at offset %: truncated bit-packed run at index byte %",
+                     p->page_pos, pos);
+      u32 groups = take >> 3;
+      u32 fast = avail >= (u64)b + 8 ? (u32)((avail - 8) / b) : 0;
+      if (fast > groups) fast = groups;
+      u32 L = values_per_load(b), g;
+      const u8 *src = in + pos;
+      if (L == 8) g = dict_var_groups_8(o, data, &acc, src, b, fast, s);
+      else if (L == 4) g = dict_var_groups_4(o, data, &acc, src, b, fast, s);
+      else if (L == 2) g = dict_var_groups_2(o, data, &acc, src, b, fast, s);
+      else g = dict_var_groups_1(o, data, &acc, src, b, fast, s);
+      u32 idx[8];
+      for (u32 i = 8 * g; i < take; i += 8) { /* the rest, and a bad group, one by one */
+        u32 cnt = take - i < 8 ? take - i : 8;
+        u64 at = ((u64)i * b) >> 3;
+        unpack_slow(idx, src + at, avail - at, b, cnt);
+        for (u32 q = 0; q < cnt; q++) {
+          if (idx[q] >= d) return index_error(p, idx[q], (u64)got + i + q, d);
+          acc = put_value(data, acc, s->dict, s->dict_data, idx[q]);
+          store_u32(o + 4 * ((u64)i + q), acc);
+        }
+      }
+      u64 run_bytes = (u64)(h >> 1) * b;
+      pos = run_bytes < avail ? pos + run_bytes : len;
+      got += take;
+    } else {
+      u32 run = h >> 1;
+      if (vbytes > len - pos)
+        return FAIL2(CAPSULE_ECORRUPT, "dictionary indices of the page at offset %: truncated run value at index byte %",
+                     p->page_pos, pos);
+      u32 v = 0;
+      for (u32 j = 0; j < vbytes; j++) v |= (u32)in[pos + j] << (8 * j);
+      pos += vbytes;
+      u32 take = run < k - got ? run : k - got;
+      if (take && v >= d) return index_error(p, v, got, d);
+      acc = dict_var_run(o, data, acc, s, v, take);
+      got += take;
+    }
+  }
+  return CAPSULE_OK;
+}
+
 /* Total bytes of the dictionary values idx[0, k). */
 static NOINLINE u64 dict_bytes_total(const pq_state *s, const u32 *idx, u32 k) {
   u64 total = 0;
@@ -1588,11 +1728,16 @@ static NOINLINE int page_variable(pq_state *s, const page_entry *e, const page_p
     return valid ? plain_bytes_nulls(offs, s->data.ptr, pp->values, pp->values_len, valid, rows, p)
                  : plain_bytes_all(offs, s->data.ptr, pp->values, pp->values_len, valid, rows, p);
   }
+  u64 reserve = (u64)k * s->dict_max_len;
+  if (!valid && reserve <= FUSED_DATA_LIMIT) {
+    if (scratch_reserve(&s->data, reserve)) return CAPSULE_ENOMEM;
+    s->c_data = s->data.ptr;
+    return decode_dict_variable(offs, s->data.ptr, pp->values, pp->values_len, k, s, p);
+  }
   if (scratch_reserve(&s->idx, 4 * ((u64)k + 8))) return CAPSULE_ENOMEM;
   u32 *idx = (u32 *)s->idx.ptr;
   int rc = decode_indices(pp->values, pp->values_len, k, s->dict_size, idx, p);
   if (rc) return rc;
-  u64 reserve = (u64)k * s->dict_max_len;
   if (reserve > FUSED_DATA_LIMIT) reserve = dict_bytes_total(s, idx, k);
   if (reserve > INT32_MAX)
     return FAIL2(CAPSULE_ENOMEM, "the page at offset % decodes to % bytes of values, more than Arrow offsets allow",

@@ -375,6 +375,26 @@ class ParquetErrorTest {
         assertDecodeFails(chunk, 19, 1, ECORRUPT, msg); // the whole page is decoded
       }));
     }
+    // The same for BYTE_ARRAY (one-pass path without nulls, index array with nulls).
+    byte[] sdict = dictPage(3, cat(ints(1), new byte[] {'a'}, ints(2), new byte[] {'b', 'c'}, ints(0)));
+    for (boolean optional : new boolean[] {false, true}) {
+      for (int bad : new int[] {0, 9, 19}) {
+        t.add(dynamicTest("BYTE_ARRAY " + (optional ? "optional" : "required") + ", bad index at value " + bad, () -> {
+          long[] idx = new long[24];
+          for (int i = 0; i < 20; i++) {
+            idx[i] = i % 3;
+          }
+          idx[bad] = 3;
+          byte[] packed = Arrays.copyOf(Chunks.pack(idx, 2), 6);
+          byte[] levels = optional ? cat(ints(2), new byte[] {0x28, 0x01}) : new byte[0]; // 20 x level 1
+          byte[] body = cat(levels, new byte[] {2, 0x07}, packed);
+          byte[] chunk = cat(ParquetChunks.header(20, 255, 0, 6, 0, optional ? 1 : 0, 0, 0), sdict,
+              v1(20, Encoding.PLAIN_DICTIONARY, body));
+          assertDecodeFails(chunk, 0, 20, ECORRUPT, "dictionary index 3 of non-null value " + bad
+              + " of the page at offset 44 is not below the dictionary size 3");
+        }));
+      }
+    }
     t.add(dynamicTest("RLE run", () -> {
       byte[] body = {2, 0x14, 0x01, 0x14, 0x03}; // bit width 2; run of 10 x 1; run of 10 x 3
       assertDecodeFails(int32Chunk(20, dict, v1(20, Encoding.RLE_DICTIONARY, body)), 0, 20, ECORRUPT,
