@@ -34,9 +34,10 @@ enum { ENC_PLAIN = 0, ENC_PLAIN_DICTIONARY = 2, ENC_RLE = 3, ENC_RLE_DICTIONARY 
 enum { CODEC_UNCOMPRESSED = 0, CODEC_SNAPPY = 1 };
 
 /* Spare bytes after every scratch buffer: wide loads and stores may run past the last value. */
-#define SLACK 24
-/* Values of at most SHORT_VALUE bytes are copied with two 8-byte loads and stores. */
-#define SHORT_VALUE 16
+#define SLACK 40
+/* Values of at most SHORT_VALUE bytes are copied with 8-byte loads and stores (memory.copy is a
+ * host call, dearer than a few loads and stores). */
+#define SHORT_VALUE 32
 /* Dictionary-encoded VARIABLE pages: reserve count * longest value up to this, else size exactly. */
 #define FUSED_DATA_LIMIT (16u << 20)
 
@@ -1260,6 +1261,21 @@ static NOINLINE void narrow_int32(u8 *out, const u8 *in, u32 k, u32 w) {
 }
 
 /*
+ * Copies vl bytes; values of at most SHORT_VALUE bytes by whole 8-byte words, which may read and
+ * write up to 7 bytes past the value: callers guarantee SHORT_VALUE readable bytes at src (or the
+ * value is longer) and SLACK spare bytes after dst's room.
+ */
+static ALWAYS_INLINE void copy_short(u8 *dst, const u8 *src, u32 vl) {
+  if (LIKELY(vl <= 8)) {
+    store_u64(dst, load_u64(src));
+  } else if (vl <= SHORT_VALUE) {
+    for (u32 q = 0; q < vl; q += 8) store_u64(dst + q, load_u64(src + q));
+  } else {
+    __builtin_memcpy(dst, src, vl);
+  }
+}
+
+/*
  * VARIABLE PLAIN: rows [0, rows) from the length-prefixed values in[0, len) into offsets
  * (rows + 1) and data (len + SLACK bytes). valid = 0: no null.
  */
@@ -1281,9 +1297,8 @@ static ALWAYS_INLINE int plain_bytes(u8 *offs, u8 *data, const u8 *in, u64 len, 
     if (UNLIKELY(vl > len - pos))
       return FAIL3(CAPSULE_ECORRUPT, "PLAIN value of row % in the page at offset % has length % past the page end",
                    (u64)p->first_row + i, p->page_pos, vl);
-    if (vl <= SHORT_VALUE && len - pos >= SHORT_VALUE) {
-      store_u64(data + acc, load_u64(in + pos));
-      store_u64(data + acc + 8, load_u64(in + pos + 8));
+    if (len - pos >= SHORT_VALUE) {
+      copy_short(data + acc, in + pos, vl);
     } else {
       __builtin_memcpy(data + acc, in + pos, vl);
     }
@@ -1314,12 +1329,7 @@ static ALWAYS_INLINE void dict_bytes(u8 *offs, u8 *data, const pq_state *s, cons
     if (!nulls || bit_at(valid, i)) {
       u64 bounds = load_u64(doffs + 4 * (u64)idx[j++]); /* offsets[c] | offsets[c + 1] << 32 */
       u32 start = (u32)bounds, vl = (u32)(bounds >> 32) - start;
-      if (LIKELY(vl <= SHORT_VALUE)) { /* the dictionary data has SLACK spare bytes */
-        store_u64(data + acc, load_u64(ddata + start));
-        store_u64(data + acc + 8, load_u64(ddata + start + 8));
-      } else {
-        __builtin_memcpy(data + acc, ddata + start, vl);
-      }
+      copy_short(data + acc, ddata + start, vl); /* the dictionary data has SLACK spare bytes */
       acc += vl;
     }
     store_u32(offs + 4 * (u64)i + 4, acc);
@@ -1337,20 +1347,12 @@ static NOINLINE void dict_bytes_nulls(u8 *o, u8 *d, const pq_state *s, const u32
 /*
  * Dictionary-encoded VARIABLE values of a page without nulls, in one pass (no index array):
  * appends dictionary value `code` at data + acc and returns the new end. The dictionary data
- * has SLACK spare bytes and the output room for every value plus SLACK, so values of at most
- * 16 bytes are copied with one or two 8-byte loads and stores.
+ * has SLACK spare bytes and the output room for every value plus SLACK (copy_short).
  */
 static ALWAYS_INLINE u32 put_value(u8 *data, u32 acc, const u8 *doffs, const u8 *ddata, u64 code) {
   u64 bounds = load_u64(doffs + 4 * code); /* offsets[code] | offsets[code + 1] << 32 */
   u32 start = (u32)bounds, vl = (u32)(bounds >> 32) - start;
-  if (LIKELY(vl <= 8)) {
-    store_u64(data + acc, load_u64(ddata + start));
-  } else if (vl <= SHORT_VALUE) {
-    store_u64(data + acc, load_u64(ddata + start));
-    store_u64(data + acc + 8, load_u64(ddata + start + 8));
-  } else {
-    __builtin_memcpy(data + acc, ddata + start, vl);
-  }
+  copy_short(data + acc, ddata + start, vl);
   return acc + vl;
 }
 
