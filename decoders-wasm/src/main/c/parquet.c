@@ -20,6 +20,17 @@
  * Module layout: Thrift reader, page table (open), snappy, RLE/bit-packed hybrid decoding
  * (definition levels into a validity bitmap, dictionary indices into u32), value decoding
  * (PLAIN, dictionary gather, scatter of dense values to rows with nulls), page cache, output.
+ *
+ * Where the time goes under Chicory (see capsule_abi.h): PLAIN fixed-width pages without nulls
+ * are used in place and leave by one memory.copy; definition levels are appended 64 bits at a
+ * time; dictionary pages of 1/2/4/8-byte values and VARIABLE pages without nulls are decoded in
+ * one pass (RLE runs become fills, bit-packed runs are unpacked 8 indices per step and gathered
+ * without an index array); snappy reads each element's tag and extra bytes with one load.
+ *
+ * Trust: every size from a page header is checked against the chunk at open; every index
+ * against the dictionary size, every length against its page, every snappy copy against the
+ * output while decoding. Wide loads and stores that may run past a value stay within SLACK spare
+ * bytes that every scratch buffer, the dictionary and the outputs carry.
  */
 #define CAPSULE_ENCODING "capsule.parquet"
 #define CAPSULE_ANY_FIXED_WIDTH /* FIXED_LEN_BYTE_ARRAY of any width, INT96 as FIXED12 */
