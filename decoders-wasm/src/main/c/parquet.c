@@ -1031,7 +1031,18 @@ static ALWAYS_INLINE void scatter(u8 *out, const u8 *dense, const u8 *valid, u32
       __builtin_memset(o, 0, (u64)n * w);
     } else if (w == 1 || w == 2 || w == 4 || w == 8) {
       const u64 last = k - 1; /* k >= 1: the word has a valid row */
-      for (u32 i = 0; i < n; i++, o += w) {
+      u32 i = 0;
+      /* 8 rows per loop iteration: every back-edge costs an interruption check. */
+      for (; i + 8 <= n; i += 8, o += 8 * w) {
+#pragma clang loop unroll(full)
+        for (u32 q = 0; q < 8; q++) {
+          u64 bit = (word >> (i + q)) & 1;
+          u64 v = load_w(dense + (j < last ? j : last) * w, w);
+          store_w(o + q * w, v & (0 - bit), w);
+          j += bit;
+        }
+      }
+      for (; i < n; i++, o += w) {
         u64 bit = (word >> i) & 1;
         u64 v = load_w(dense + (j < last ? j : last) * w, w);
         store_w(o, v & (0 - bit), w);
@@ -1295,6 +1306,7 @@ static ALWAYS_INLINE int plain_bytes(u8 *offs, u8 *data, const u8 *in, u64 len, 
   u64 pos = 0;
   u32 acc = 0;
   store_u32(offs, 0);
+#pragma clang loop unroll_count(4) /* fewer loop back-edges: each costs an interruption check */
   for (u32 i = 0; i < rows; i++) {
     if (nulls && !bit_at(valid, i)) {
       store_u32(offs + 4 * (u64)i + 4, acc);
@@ -1336,6 +1348,7 @@ static ALWAYS_INLINE void dict_bytes(u8 *offs, u8 *data, const pq_state *s, cons
   const u8 *doffs = s->dict, *ddata = s->dict_data;
   u32 acc = 0, j = 0;
   store_u32(offs, 0);
+#pragma clang loop unroll_count(4)
   for (u32 i = 0; i < rows; i++) {
     if (!nulls || bit_at(valid, i)) {
       u64 bounds = load_u64(doffs + 4 * (u64)idx[j++]); /* offsets[c] | offsets[c + 1] << 32 */
@@ -1406,6 +1419,7 @@ DICT_VAR_GROUPS(8)
 
 /* `count` rows of dictionary value `code` (checked). */
 static NOINLINE u32 dict_var_run(u8 *offs, u8 *data, u32 acc, const pq_state *s, u32 code, u32 count) {
+#pragma clang loop unroll_count(4)
   for (u32 i = 0; i < count; i++) {
     acc = put_value(data, acc, s->dict, s->dict_data, code);
     store_u32(offs + 4 * (u64)i, acc);
