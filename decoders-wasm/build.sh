@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the Capsule decoder modules (plain, ree, bitpack, dict) from src/main/c with Debian's
+# Builds the Capsule decoder modules (plain, ree, bitpack, dict, parquet) from src/main/c with Debian's
 # clang-14 and wasm-ld-14.
 #
 #   ./build.sh [output-dir]      default: src/main/resources/dev/capsule/decoders/
@@ -52,7 +52,7 @@ trap 'rm -rf "$tmp"' EXIT
 # the checkout lives. The two steps (rather than clang driving the linker) name wasm-ld-14
 # explicitly: Debian's clang-14 would look for an unversioned wasm-ld.
 cd "$here/src/main/c"
-for module in plain ree bitpack dict; do
+for module in plain ree bitpack dict parquet; do
   "$CLANG" "${CFLAGS[@]}" -c "$module.c" -o "$tmp/$module.o"
   "$WASM_LD" "${LDFLAGS[@]}" "$tmp/$module.o" -o "$tmp/$module.wasm"
   install -m 0644 "$tmp/$module.wasm" "$out/$module.wasm"  # data, not executables

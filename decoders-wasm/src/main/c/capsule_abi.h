@@ -3,8 +3,8 @@
  * on the encoding, memory management, chunk-header parsing, error messages and the bit-level
  * kernels (validity copy, bit unpacking).
  *
- * The byte contract is format-spec/SPEC.md. Each module (plain.c, ree.c,
- * bitpack.c, dict.c) is a single translation unit that includes this header, so everything here is
+ * The byte contract is format-spec/SPEC.md. Each module (plain.c, ree.c, bitpack.c, dict.c,
+ * parquet.c) is a single translation unit that includes this header, so everything here is
  * `static` and clang specialises it per module.
  *
  * Memory map of an instance (addresses grow to the right):
@@ -601,6 +601,10 @@ static capsule_chunk *handle_lookup(u32 h, u32 state_size) {
 typedef struct {
   u32 values;  /* values buffer (BIT, FIXEDw) or offsets buffer (VARIABLE) */
   u32 data;    /* data buffer (VARIABLE only) */
+  /* An encoding whose chunks carry no validity bitmap but have nulls (capsule.parquet: the
+   * definition levels) returns its own: the bitmap (0: no null) and its 0 bits over the rows. */
+  u32 validity;
+  u32 null_count;
 } capsule_buffers;
 
 typedef int (*open_fn)(capsule_chunk *c, cursor *cur);
@@ -664,9 +668,13 @@ static ALWAYS_INLINE u32 capsule_decode_common(u32 handle, u32 first, u32 count,
     if (valid_count != count) validity_ptr = (u32)(uintptr_t)bm;
   }
 
-  capsule_buffers bufs = {0, 0};
+  capsule_buffers bufs = {0};
   int rc = decode(c, first, count, &bufs);
   if (rc != CAPSULE_OK) return (u32)rc;
+  if (bufs.validity) {
+    validity_ptr = bufs.validity;
+    valid_count = count - (u64)bufs.null_count;
+  }
 
   u32 nbuf = c->layout == LAYOUT_VARIABLE ? 3 : 2;
   u8 *buffers = arena_alloc(4 * nbuf);

@@ -20,14 +20,16 @@ public final class ShippedDecoders {
   public static final String REE = "ree";
   public static final String BITPACK = "bitpack";
   public static final String DICT = "dict";
+  /** Parquet pages (dictionary and data pages v1/v2, PLAIN and dictionary encodings, snappy). */
+  public static final String PARQUET = "parquet";
 
-  private static final List<String> MODULES = List.of(PLAIN, REE, BITPACK, DICT);
+  private static final List<String> MODULES = List.of(PLAIN, REE, BITPACK, DICT, PARQUET);
   private static final String ENCODING_PREFIX = "capsule.";
   private static final String RESOURCE_DIR = "/dev/capsule/decoders/";
 
   private ShippedDecoders() {}
 
-  /** The module names: plain, ree, bitpack, dict. */
+  /** The module names: plain, ree, bitpack, dict, parquet. */
   public static List<String> modules() {
     return MODULES;
   }

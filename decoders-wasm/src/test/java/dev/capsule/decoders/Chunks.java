@@ -271,6 +271,8 @@ final class Chunks {
         return bitpack(c);
       case "dict":
         return dict(c);
+      case "parquet":
+        return ParquetChunks.fromTestColumn(c);
       default:
         throw new IllegalArgumentException(module);
     }

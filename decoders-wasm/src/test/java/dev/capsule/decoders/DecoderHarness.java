@@ -157,26 +157,36 @@ final class DecoderHarness {
 
   /** Decodes and checks everything a reader would check; fails the test on an error return. */
   Decoded decode(int handle, PhysicalLayout layout, int firstRow, int rowCount) {
+    return decode(handle, layout.code(), firstRow, rowCount);
+  }
+
+  /** Same for any layout code (0 BIT, 255 VARIABLE, w FIXEDw with 1 <= w <= 254). */
+  Decoded decode(int handle, int layoutCode, int firstRow, int rowCount) {
     int rc = decodeRaw(handle, firstRow, rowCount);
     if (rc != 0) {
       fail("capsule_decode(" + firstRow + ", " + rowCount + ") returned " + rc + ": " + error(handle));
     }
-    return readDescriptor(layout, rowCount);
+    return readDescriptor(layoutCode, rowCount);
   }
 
   Decoded readDescriptor(PhysicalLayout layout, int rowCount) {
+    return readDescriptor(layout.code(), rowCount);
+  }
+
+  Decoded readDescriptor(int layoutCode, int rowCount) {
+    int bufferCount = layoutCode == PhysicalLayout.VARIABLE.code() ? 3 : 2;
     Memory m = memory.raw();
     int d = descriptor;
     long length = m.readLong(d);
     long nullCount = m.readLong(d + 8);
     assertEquals(rowCount, length, "length");
     assertEquals(0, m.readLong(d + 16), "offset");
-    assertEquals(layout.bufferCount(), m.readLong(d + 24), "n_buffers");
+    assertEquals(bufferCount, m.readLong(d + 24), "n_buffers");
     assertEquals(0, m.readLong(d + 32), "n_children");
     int buffers = m.readInt(d + 40);
     assertEquals(0, m.readInt(d + 44), "children");
     assertEquals(0, m.readInt(d + 48), "dictionary");
-    checkRange(buffers, 4L * layout.bufferCount(), "buffers array");
+    checkRange(buffers, 4L * bufferCount, "buffers array");
     int validityPtr = m.readInt(buffers);
     int valuesPtr = m.readInt(buffers + 4);
 
@@ -187,11 +197,11 @@ final class DecoderHarness {
     } else {
       assertEquals(0, nullCount, "null_count with no validity buffer");
     }
-    switch (layout.kind()) {
-      case BIT:
+    switch (layoutCode) {
+      case 0: // BIT
         return new Decoded(length, nullCount, validity, read(valuesPtr, (rowCount + 7) / 8, "values"),
             null, null);
-      case VARIABLE: {
+      case 255: { // VARIABLE
         int dataPtr = m.readInt(buffers + 8);
         byte[] raw = read(valuesPtr, 4L * (rowCount + 1), "offsets");
         int[] offsets = new int[rowCount + 1];
@@ -209,7 +219,7 @@ final class DecoderHarness {
       }
       default:
         return new Decoded(length, nullCount, validity,
-            read(valuesPtr, (long) rowCount * layout.byteWidth(), "values"), null, null);
+            read(valuesPtr, (long) rowCount * layoutCode, "values"), null, null);
     }
   }
 

@@ -27,12 +27,16 @@ class DecoderMatrixTest {
       PhysicalLayout.FIXED8, PhysicalLayout.fixed(12), PhysicalLayout.FIXED16, PhysicalLayout.fixed(32),
       PhysicalLayout.fixed(PhysicalLayout.MAX_FIXED_WIDTH), PhysicalLayout.VARIABLE);
 
+  /** The modules of Capsule's own chunk formats (SPEC 7.1-7.4), all with the validity bitmap. */
+  static final List<String> NATIVE = List.of("plain", "ree", "bitpack", "dict");
+
   static final Map<String, List<PhysicalLayout>> LAYOUTS = Map.of(
       "plain", ALL_LAYOUTS,
       "ree", ALL_LAYOUTS,
       "bitpack", List.of(PhysicalLayout.FIXED1, PhysicalLayout.FIXED2, PhysicalLayout.FIXED4, PhysicalLayout.FIXED8,
           PhysicalLayout.FIXED16, PhysicalLayout.fixed(32)),
-      "dict", ALL_LAYOUTS.subList(1, ALL_LAYOUTS.size()));
+      "dict", ALL_LAYOUTS.subList(1, ALL_LAYOUTS.size()),
+      "parquet", ALL_LAYOUTS);
 
   /** bitpack encodes values that span at most 56 bits; keep FIXED8 and wider values in a 2^40 window. */
   static int maxBits(String module, PhysicalLayout layout) {

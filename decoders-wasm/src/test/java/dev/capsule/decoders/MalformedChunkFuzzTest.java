@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestFactory;
  * the decoder never touches the guard zones around the chunk nor writes into it.
  */
 class MalformedChunkFuzzTest {
-  private static final int ROUNDS = 250;
+  private static final int ROUNDS = Integer.getInteger("capsule.fuzz.rounds", 250);
   private static final long[] INTERESTING = {0, 1, 2, 7, 8, 63, 64, 255, 256, 0x7FFFFFFFL,
       0x80000000L, 0xFFFFFFFFL, 0xFFFFFFF8L};
 
@@ -35,14 +35,78 @@ class MalformedChunkFuzzTest {
         tests.add(dynamicTest(name, () -> fuzz(module, layout, new Random(name.hashCode()))));
       }
     }
+    // capsule.parquet: chunks of every physical type, page version, codec and encoding, with
+    // mutations aimed at the Thrift page headers and the snappy streams too.
+    for (ParquetMatrixTest.Type type : ParquetMatrixTest.TYPES) {
+      String name = "parquet pages " + type;
+      tests.add(dynamicTest(name, () -> fuzzParquet(type, new Random(name.hashCode()))));
+    }
     return tests.stream();
+  }
+
+  private static void fuzzParquet(ParquetMatrixTest.Type type, Random rnd) {
+    DecoderHarness h = null;
+    int layout = ParquetChunks.layoutCode(type.name(), type.typeLength());
+    int accepted = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+      if (round % 100 == 0) { // guard zones accumulate per chunk: a fresh instance now and then
+        h = new DecoderHarness("parquet", new MemoryLimits(2, 1024));
+      }
+      boolean optional = rnd.nextBoolean();
+      Object[] values = ParquetRows.generate(type.name(), type.typeLength(), optional,
+          ParquetRows.Shape.values()[rnd.nextInt(3)], 1 + rnd.nextInt(1300), rnd);
+      ParquetChunks.Options o = ParquetChunks.Options.defaults().pages(rnd.nextBoolean())
+          .codec(rnd.nextInt(2)).dictionary(rnd.nextBoolean(), false)
+          .limits(1 + rnd.nextInt(400), 1 << 20, 64 + rnd.nextInt(4000))
+          .extras(rnd.nextBoolean(), rnd.nextBoolean());
+      byte[] chunk = ParquetChunks.chunk(ParquetChunks.column(type.name(), type.typeLength(), optional), values, o);
+      chunk = rnd.nextInt(3) == 0 ? mutateHeaderArea(chunk, rnd) : mutate(chunk, rnd);
+      int handle = h.open(chunk);
+      if (handle == 0) {
+        assertFalse(h.error(0).isEmpty(), "capsule_open failed without a message");
+        continue;
+      }
+      accepted++;
+      long n = (chunk[0] & 0xFFL) | (chunk[1] & 0xFFL) << 8 | (chunk[2] & 0xFFL) << 16 | (chunk[3] & 0xFFL) << 24;
+      for (int k = 0; k < 4; k++) {
+        long first = k == 0 || n == 0 ? 0 : (rnd.nextLong() >>> 1) % n;
+        long count = k == 0 ? n : Math.min(n - first, rnd.nextInt(700));
+        int rc = h.decodeRaw(handle, (int) first, (int) count);
+        if (rc != 0) {
+          assertTrue(rc >= 1 && rc <= 3, "return code " + rc);
+          assertFalse(h.error(handle).isEmpty(), "capsule_decode failed without a message");
+          continue;
+        }
+        h.readDescriptor(layout, (int) count);
+      }
+    }
+    assertTrue(accepted > 0, "no corrupted chunk was accepted; the fuzzer only exercises open");
+  }
+
+  /** Byte changes in the first 64 bytes of a page: Thrift headers, level and snappy preambles. */
+  static byte[] mutateHeaderArea(byte[] chunk, Random rnd) {
+    byte[] c = chunk.clone();
+    int page = 16 + (c.length > 16 ? rnd.nextInt(c.length - 16) : 0);
+    for (int k = 1 + rnd.nextInt(3); k > 0; k--) {
+      int at = Math.min(c.length - 1, page + rnd.nextInt(64));
+      switch (rnd.nextInt(4)) {
+        case 0: c[at] = (byte) rnd.nextInt(256); break;
+        case 1: c[at] ^= (byte) 0x80; break; // varint continuation
+        case 2: c[at] = (byte) ((c[at] & 0xF0) | rnd.nextInt(16)); break; // compact type nibble
+        default: c[at] = (byte) (c[at] + (rnd.nextBoolean() ? 1 : -1)); break;
+      }
+    }
+    return c;
   }
 
   private static void fuzz(String module, PhysicalLayout layout, Random rnd) {
     // A host cap of 64 MiB, so that rows counts blown up by corruption end in "out of memory".
-    DecoderHarness h = new DecoderHarness(module, new MemoryLimits(2, 1024));
+    DecoderHarness h = null;
     int accepted = 0;
     for (int round = 0; round < ROUNDS; round++) {
+      if (round % 250 == 0) { // guard zones accumulate per chunk: a fresh instance now and then
+        h = new DecoderHarness(module, new MemoryLimits(2, 1024));
+      }
       Nulls nulls = Nulls.values()[rnd.nextInt(3)];
       Shape shape = Shape.values()[rnd.nextInt(3)];
       TestColumn c = TestColumn.generate(layout, 1 + rnd.nextInt(60), nulls, shape,

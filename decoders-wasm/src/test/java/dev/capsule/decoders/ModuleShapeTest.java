@@ -25,7 +25,7 @@ class ModuleShapeTest {
   private static final int MAX_FUNCTION_BYTES = 4096;
 
   @ParameterizedTest
-  @ValueSource(strings = {"plain", "ree", "bitpack", "dict"})
+  @ValueSource(strings = {"plain", "ree", "bitpack", "dict", "parquet"})
   void exportsAndMemory(String module) {
     byte[] wasm = ShippedDecoders.bytes(module);
     Map<Integer, byte[]> sections = sections(wasm);
@@ -65,7 +65,7 @@ class ModuleShapeTest {
    * 8000 bytecode bytes: a function that large would run interpreted. Bodies stay far below.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"plain", "ree", "bitpack", "dict"})
+  @ValueSource(strings = {"plain", "ree", "bitpack", "dict", "parquet"})
   void functionsStaySmallEnoughToBeJitCompiled(String module) {
     ByteArrayInputStream code = new ByteArrayInputStream(sections(ShippedDecoders.bytes(module)).get(SECTION_CODE));
     long functions = leb(code);

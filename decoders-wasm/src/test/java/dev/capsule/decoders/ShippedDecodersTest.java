@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class ShippedDecodersTest {
   @Test
   void modulesAndEncodings() {
-    assertEquals(List.of("plain", "ree", "bitpack", "dict"), ShippedDecoders.modules());
+    assertEquals(List.of("plain", "ree", "bitpack", "dict", "parquet"), ShippedDecoders.modules());
     assertEquals("capsule.ree", ShippedDecoders.encodingName("ree"));
     assertEquals(1, ShippedDecoders.ABI_VERSION);
   }

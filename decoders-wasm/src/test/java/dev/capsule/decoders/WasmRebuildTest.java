@@ -73,7 +73,7 @@ class WasmRebuildTest {
 
   private static void assertSameModules(Path built) throws IOException {
     try (Stream<Path> files = Files.list(built)) {
-      assertEquals(List.of("bitpack.wasm", "dict.wasm", "plain.wasm", "ree.wasm"),
+      assertEquals(List.of("bitpack.wasm", "dict.wasm", "parquet.wasm", "plain.wasm", "ree.wasm"),
           files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList()));
     }
     for (String module : ShippedDecoders.modules()) {

@@ -45,7 +45,7 @@ class RoundTripMatrixTest {
   static Stream<Arguments> cases() {
     List<Arguments> cases = new ArrayList<>();
     for (TestType type : TestColumns.TYPES) {
-      for (String encoding : List.of("plain", "ree", "bitpack", "dict")) {
+      for (String encoding : List.of("plain", "ree", "bitpack", "dict", "parquet")) {
         boolean applies = switch (encoding) {
           case "bitpack" -> type.integer();
           case "dict" -> !type.name().equals("bool");
@@ -113,7 +113,8 @@ class RoundTripMatrixTest {
       this.metadata = metadata;
       this.source = source;
       this.kind = kind;
-      this.reference = ReferenceDecoders.forModule(module);
+      this.reference = module.equals("parquet") ? new dev.capsule.writer.encoding.ParquetChunkDecoder()
+          : ReferenceDecoders.forModule(module);
     }
 
     void scan(CapsuleReader reader, BufferAllocator allocator, int first, int count, int batchRows, String shape)

@@ -68,6 +68,8 @@ final class TestColumns {
       new TestType("timestamp_ms", new ArrowType.Timestamp(TimeUnit.MILLISECOND, null), true),
       new TestType("timestamp_us_utc", new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC"), true),
       new TestType("decimal128", new ArrowType.Decimal(38, 4, 128), false),
+      // Unscaled values that fit 64 bits: bit-packed like integers, sign-extended to 16 bytes.
+      new TestType("decimal128_narrow", new ArrowType.Decimal(18, 2, 128), true),
       // Format 1.1
       new TestType("float16", new ArrowType.FloatingPoint(FloatingPointPrecision.HALF), false),
       new TestType("date64", new ArrowType.Date(DateUnit.MILLISECOND), true),
@@ -86,11 +88,11 @@ final class TestColumns {
       new TestType("fixed254", new ArrowType.FixedSizeBinary(254), false),
       new TestType("uuid", UuidType.INSTANCE, false));
 
-  /** The 14 types of format 1.0. */
+  /** The 14 types of format 1.0 (the narrow decimal is one of them, with other values). */
   static final List<TestType> TYPES_1_0 = TYPES.subList(0, 14);
 
   /** The types format 1.1 adds. */
-  static final List<TestType> TYPES_1_1 = TYPES.subList(14, TYPES.size());
+  static final List<TestType> TYPES_1_1 = TYPES.subList(15, TYPES.size());
 
   /**
    * A vector of {@code rows} values: runs of random length 1..8 over a pool of 40 values drawn once,
@@ -153,7 +155,9 @@ final class TestColumns {
     } else if (vector instanceof TimeStampMicroTZVector) {
       ((TimeStampMicroTZVector) vector).setSafe(i, -v * 1_000_000L);
     } else if (vector instanceof DecimalVector) {
-      ((DecimalVector) vector).setSafe(i, new BigDecimal(BigDecimal.valueOf(v).toBigInteger().shiftLeft(70), 4));
+      DecimalVector decimal = (DecimalVector) vector;
+      java.math.BigInteger unscaled = BigDecimal.valueOf(v).toBigInteger();
+      decimal.setSafe(i, new BigDecimal(decimal.getPrecision() > 18 ? unscaled.shiftLeft(70) : unscaled, decimal.getScale()));
     } else if (vector instanceof Decimal256Vector) {
       ((Decimal256Vector) vector).setSafe(i, new BigDecimal(BigDecimal.valueOf(v).toBigInteger().shiftLeft(150), 10));
     } else if (vector instanceof UuidVector) {

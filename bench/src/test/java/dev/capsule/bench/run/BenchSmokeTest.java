@@ -41,7 +41,7 @@ class BenchSmokeTest {
     for (BenchResult r : report.decode()) {
       assertTrue(r.rate("values") > 0 && r.rate("bytes") > 0, r.toString());
     }
-    assertEquals(2 * 2, report.scan().size(), "every reader x (all columns, projection)");
+    assertEquals(3 * 2, report.scan().size(), "every reader (capsule, arrow-dataset, parquet-java) x (all columns, projection)");
     for (BenchResult r : report.scan()) {
       assertTrue(r.rate("rows") > 0, r.toString());
     }
@@ -55,6 +55,7 @@ class BenchSmokeTest {
     report.printTables(new PrintWriter(tables));
     assertTrue(tables.toString().contains("int32/bitpack"), tables.toString());
     assertTrue(tables.toString().contains("capsule/arrow-dataset"), tables.toString());
+    assertTrue(tables.toString().contains("capsule/parquet-java"), tables.toString());
     report.writeJson(dir.resolve("bench.json"));
     JsonNode json = new ObjectMapper().readTree(dir.resolve("bench.json").toFile());
     assertEquals(report.decode().size(), json.get("decode").size());
