@@ -2,7 +2,7 @@ package dev.capsule.cli;
 
 import dev.capsule.bench.tpch.LineItemTable;
 import dev.capsule.decoders.reference.ReferenceDecoder;
-import dev.capsule.decoders.reference.ReferenceDecoders;
+import dev.capsule.writer.encoding.Encodings;
 import dev.capsule.format.FileMetadata;
 import dev.capsule.format.FooterCodec;
 import dev.capsule.decoders.ValueKind;
@@ -229,7 +229,7 @@ final class DemoCommand implements Callable<Integer> {
         ColumnChunk chunk = group.getColumns(column);
         byte[] bytes = FooterCodec.readFully(channel, chunk.getOffset(), (int) chunk.getLength(), file.toString()).array();
         String module = metadata.footer().getDecoders(chunk.getDecoder()).getName().replace("capsule.", "");
-        ReferenceDecoder decoder = ReferenceDecoders.forModule(module);
+        ReferenceDecoder decoder = Encodings.referenceDecoder(module);
         long start = System.nanoTime();
         values += decoder.decodeAll(bytes, ValueKind.OPAQUE).rowCount();
         nanos += System.nanoTime() - start;

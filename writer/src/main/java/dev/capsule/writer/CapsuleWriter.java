@@ -11,6 +11,7 @@ import dev.capsule.format.proto.DecoderModule;
 import dev.capsule.format.proto.Footer;
 import dev.capsule.format.proto.KeyValue;
 import dev.capsule.format.proto.RowGroup;
+import dev.capsule.format.proto.Statistics;
 import dev.capsule.writer.encoding.Encoding;
 import dev.capsule.writer.encoding.EncodingSelector;
 import java.io.IOException;
@@ -26,6 +27,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -62,6 +68,8 @@ public final class CapsuleWriter implements AutoCloseable {
   private boolean finished;
   /** The footer written by a successful close(). */
   private Footer written;
+  /** Encodes the columns of a row group in parallel; created on first use, shut down on close. */
+  private ExecutorService encoders;
 
   private CapsuleWriter(Path target, Path temporary, FileChannel out, Schema schema, WriterOptions options,
       EncodingSelector selector) {
@@ -166,31 +174,89 @@ public final class CapsuleWriter implements AutoCloseable {
     if (rows == 0) {
       return;
     }
+    List<ColumnValues> values = new ArrayList<>();
+    for (ColumnBuffer column : columns) {
+      values.add(column.drain());
+    }
+    EncodedChunk[] encoded = encodeAll(values);
     RowGroup.Builder group = RowGroup.newBuilder().setRowCount(rows);
-    for (int c = 0; c < columns.size(); c++) {
-      Field field = schema.getFields().get(c);
-      ColumnValues values = columns.get(c).drain();
-      String forced = options.forcedEncodings().get(field.getName());
-      EncodingSelector.Selection choice;
-      try {
-        choice = forced == null ? selector.select(values) : selector.force(forced, values);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("row group " + rowGroups.size() + ", column '" + field.getName() + "': " + e.getMessage(), e);
-      }
-      byte[] chunk = choice.bytes();
+    for (EncodedChunk chunk : encoded) {
       long offset = position;
-      writeBytes(chunk);
+      writeBytes(chunk.choice().bytes());
       group.addColumns(ColumnChunk.newBuilder()
           .setOffset(offset)
-          .setLength(chunk.length)
-          .setEncoding(choice.encoding().name())
-          .setDecoder(decoderFor(choice.encoding()))
-          .setCrc32C(Checksums.crc32c(chunk))
-          .setStatistics(ChunkStatistics.of(values, field.getType())));
+          .setLength(chunk.choice().bytes().length)
+          .setEncoding(chunk.choice().encoding().name())
+          .setDecoder(decoderFor(chunk.choice().encoding()))
+          .setCrc32C(chunk.crc32c())
+          .setStatistics(chunk.statistics()));
     }
     rowGroups.add(group.build());
     rowCount += rows;
   }
+
+  /** One column's chunk, encoded and described, ready to be written. */
+  private record EncodedChunk(EncodingSelector.Selection choice, Statistics statistics, int crc32c) {}
+
+  /**
+   * Encodes the chunks of a row group, on {@link WriterOptions#encodeThreads()} threads: columns are
+   * independent, and choosing an encoding (hashing, trial encodings) is most of a writer's work.
+   */
+  private EncodedChunk[] encodeAll(List<ColumnValues> values) throws IOException {
+    EncodedChunk[] encoded = new EncodedChunk[values.size()];
+    if (options.encodeThreads() == 1 || values.size() == 1) {
+      for (int c = 0; c < values.size(); c++) {
+        encoded[c] = encode(c, values.get(c));
+      }
+      return encoded;
+    }
+    if (encoders == null) {
+      encoders = Executors.newFixedThreadPool(Math.min(options.encodeThreads(), values.size()), ENCODER_THREADS);
+    }
+    List<Future<EncodedChunk>> futures = new ArrayList<>();
+    for (int c = 0; c < values.size(); c++) {
+      int column = c;
+      futures.add(encoders.submit(() -> encode(column, values.get(column))));
+    }
+    try {
+      for (int c = 0; c < encoded.length; c++) {
+        encoded[c] = futures.get(c).get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while encoding a row group of " + target);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException) {
+        throw (RuntimeException) e.getCause();
+      }
+      if (e.getCause() instanceof Error) {
+        throw (Error) e.getCause();
+      }
+      throw new IOException(e.getCause());
+    } finally {
+      futures.forEach(f -> f.cancel(true));
+    }
+    return encoded;
+  }
+
+  private EncodedChunk encode(int column, ColumnValues values) {
+    Field field = schema.getFields().get(column);
+    String forced = options.forcedEncodings().get(field.getName());
+    EncodingSelector.Selection choice;
+    try {
+      choice = forced == null ? selector.select(values) : selector.force(forced, values);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("row group " + rowGroups.size() + ", column '" + field.getName() + "': " + e.getMessage(), e);
+    }
+    return new EncodedChunk(choice, ChunkStatistics.of(values, field.getType()), Checksums.crc32c(choice.bytes()));
+  }
+
+  /** Encoder threads are daemons: a writer nobody closes must not keep the JVM alive. */
+  private static final ThreadFactory ENCODER_THREADS = runnable -> {
+    Thread thread = new Thread(runnable, "capsule-encoder");
+    thread.setDaemon(true);
+    return thread;
+  };
 
   /** A decoder module to store after the row groups, with the hash that identifies it. */
   private record StoredModule(byte[] bytes, byte[] sha256, String name) {}
@@ -251,6 +317,15 @@ public final class CapsuleWriter implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       abort();
       throw e;
+    } finally {
+      stopEncoders();
+    }
+  }
+
+  private void stopEncoders() {
+    if (encoders != null) {
+      encoders.shutdownNow();
+      encoders = null;
     }
   }
 
@@ -281,6 +356,7 @@ public final class CapsuleWriter implements AutoCloseable {
       return;
     }
     finished = true;
+    stopEncoders();
     try {
       out.close();
     } catch (IOException ignored) {

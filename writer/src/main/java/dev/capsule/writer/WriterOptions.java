@@ -18,6 +18,8 @@ import java.util.Objects;
  *     the project does not ship
  * @param createdBy recorded in the footer
  * @param metadata key/value pairs recorded in the footer
+ * @param encodeThreads threads that encode the columns of a row group in parallel (1: the calling
+ *     thread only); the file's bytes do not depend on it
  */
 public record WriterOptions(
     int rowGroupRows,
@@ -25,7 +27,8 @@ public record WriterOptions(
     Map<String, String> forcedEncodings,
     List<Encoding> extraEncodings,
     String createdBy,
-    Map<String, String> metadata) {
+    Map<String, String> metadata,
+    int encodeThreads) {
 
   public static final int DEFAULT_ROW_GROUP_ROWS = 1 << 20;
   public static final long DEFAULT_MAX_ROW_GROUP_BYTES = 256L << 20;
@@ -37,6 +40,9 @@ public record WriterOptions(
     }
     if (maxRowGroupBytes <= 0) {
       throw new IllegalArgumentException("maxRowGroupBytes must be positive: " + maxRowGroupBytes);
+    }
+    if (encodeThreads <= 0) {
+      throw new IllegalArgumentException("encodeThreads must be positive: " + encodeThreads);
     }
     forcedEncodings = Map.copyOf(forcedEncodings);
     extraEncodings = List.copyOf(extraEncodings);
@@ -60,6 +66,7 @@ public record WriterOptions(
     private List<Encoding> extraEncodings = List.of();
     private String createdBy = DEFAULT_CREATED_BY;
     private final Map<String, String> metadata = new LinkedHashMap<>();
+    private int encodeThreads = Runtime.getRuntime().availableProcessors();
 
     public Builder rowGroupRows(int rows) {
       this.rowGroupRows = rows;
@@ -91,8 +98,15 @@ public record WriterOptions(
       return this;
     }
 
+    /** Threads encoding the columns of a row group (default: one per processor). */
+    public Builder encodeThreads(int threads) {
+      this.encodeThreads = threads;
+      return this;
+    }
+
     public WriterOptions build() {
-      return new WriterOptions(rowGroupRows, maxRowGroupBytes, forcedEncodings, extraEncodings, createdBy, metadata);
+      return new WriterOptions(rowGroupRows, maxRowGroupBytes, forcedEncodings, extraEncodings, createdBy, metadata,
+          encodeThreads);
     }
   }
 }

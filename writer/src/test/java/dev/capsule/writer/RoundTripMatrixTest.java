@@ -3,7 +3,7 @@ package dev.capsule.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.capsule.decoders.reference.ReferenceDecoder;
-import dev.capsule.decoders.reference.ReferenceDecoders;
+import dev.capsule.writer.encoding.Encodings;
 import dev.capsule.decoders.ColumnValues;
 import dev.capsule.format.FileMetadata;
 import dev.capsule.decoders.ValueKind;
@@ -113,8 +113,7 @@ class RoundTripMatrixTest {
       this.metadata = metadata;
       this.source = source;
       this.kind = kind;
-      this.reference = module.equals("parquet") ? new dev.capsule.writer.encoding.ParquetChunkDecoder()
-          : ReferenceDecoders.forModule(module);
+      this.reference = Encodings.referenceDecoder(module);
     }
 
     void scan(CapsuleReader reader, BufferAllocator allocator, int first, int count, int batchRows, String shape)

@@ -1,5 +1,7 @@
 package dev.capsule.writer.encoding;
 
+import dev.capsule.decoders.reference.ReferenceDecoder;
+import dev.capsule.decoders.reference.ReferenceDecoders;
 import java.util.List;
 
 /** The encodings the project ships, each with its decoder module in decoders-wasm. */
@@ -40,6 +42,16 @@ public final class Encodings {
    */
   public static Encoding parquet() {
     return PARQUET;
+  }
+
+  /**
+   * The plain-Java decoder of a shipped module: the reference decoders of decoders-wasm, and for
+   * "parquet" parquet-java itself ({@link ParquetChunkDecoder}).
+   *
+   * @throws IllegalArgumentException for a module the project does not ship
+   */
+  public static ReferenceDecoder referenceDecoder(String module) {
+    return module.equals(PARQUET.decoderModule()) ? new ParquetChunkDecoder() : ReferenceDecoders.forModule(module);
   }
 
   /** plain, bitpack, ree, dict, parquet: roughly fastest to slowest to decode. */

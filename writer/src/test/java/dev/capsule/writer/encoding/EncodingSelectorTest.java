@@ -232,7 +232,7 @@ class EncodingSelectorTest {
   }
 
   private static dev.capsule.decoders.reference.ReferenceDecoder decoder(String module) {
-    return module.equals("parquet") ? new ParquetChunkDecoder() : ReferenceDecoders.forModule(module);
+    return Encodings.referenceDecoder(module);
   }
 
   /** A test-only encoding with a fixed estimate and a decoder module the project never shipped. */
