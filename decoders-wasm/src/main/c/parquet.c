@@ -45,8 +45,8 @@ enum { CODEC_UNCOMPRESSED = 0, CODEC_SNAPPY = 1 };
 /* Spare bytes after every scratch buffer: wide loads and stores may run past the last value. */
 #define SLACK 40
 /* Values of at most SHORT_VALUE bytes are copied with 8-byte loads and stores (memory.copy is a
- * host call, dearer than a few loads and stores). */
-#define SHORT_VALUE 32
+ * host call, dearer than a few loads and stores); they may touch up to 15 bytes past the value. */
+#define SHORT_VALUE 64
 /* Dictionary-encoded VARIABLE pages: reserve count * longest value up to this, else size exactly. */
 #define FUSED_DATA_LIMIT (16u << 20)
 
@@ -588,11 +588,25 @@ static NOINLINE int snappy_error(u64 where, const char *what, u64 at) {
                where, at, 0, 0);
 }
 
+/*
+ * Copies up to SHORT_VALUE bytes in 16-byte steps, which may read and write up to 15 bytes past
+ * len: callers guarantee the room. A short copy costs a few loads and stores; memory.copy costs a
+ * call through the host's Memory (and on JDK 17 a megamorphic one in Chicory), so it is kept for
+ * long copies.
+ */
+static ALWAYS_INLINE void copy16s(u8 *dst, const u8 *src, u32 len) {
+  for (u32 q = 0; q < len; q += 16) {
+    store_u64(dst + q, load_u64(src + q));
+    store_u64(dst + q + 8, load_u64(src + q + 8));
+  }
+}
+
 /* Copies len bytes from out - off to out (off >= 1, overlapping: the pattern repeats). */
 static ALWAYS_INLINE void snappy_copy(u8 *o, u32 off, u32 len) {
-  if (off >= 8 && len <= 16) { /* o has SLACK spare bytes */
-    store_u64(o, load_u64(o - off));
-    store_u64(o + 8, load_u64(o - off + 8));
+  if (off >= 16 && len <= SHORT_VALUE) { /* o has SLACK spare bytes; each step reads finished bytes */
+    copy16s(o, o - off, len);
+  } else if (off >= 8 && len <= SHORT_VALUE) {
+    for (u32 q = 0; q < len; q += 8) store_u64(o + q, load_u64(o - off + q));
   } else if (off >= len) {
     __builtin_memcpy(o, o - off, len);
   } else if (len <= 32) {
@@ -632,9 +646,8 @@ static ALWAYS_INLINE int snappy_element(const u8 *in, u64 in_len, u64 *ip, u8 *o
       if (len > out_len - *op) return 2;
       if (len <= 8 && in_len - at >= 8) {
         store_u64(out + *op, load_u64(in + at));
-      } else if (len <= 16 && in_len - at >= 16) {
-        store_u64(out + *op, load_u64(in + at));
-        store_u64(out + *op + 8, load_u64(in + at + 8));
+      } else if (len <= SHORT_VALUE && in_len - at >= SHORT_VALUE) { /* out has SLACK spare bytes */
+        copy16s(out + *op, in + at, len);
       } else {
         __builtin_memcpy(out + *op, in + at, len);
       }
@@ -1281,15 +1294,15 @@ static NOINLINE void narrow_int32(u8 *out, const u8 *in, u32 k, u32 w) {
 }
 
 /*
- * Copies vl bytes; values of at most SHORT_VALUE bytes by whole 8-byte words, which may read and
- * write up to 7 bytes past the value: callers guarantee SHORT_VALUE readable bytes at src (or the
+ * Copies vl bytes; values of at most SHORT_VALUE bytes by 8-byte words, which may read and write
+ * up to 15 bytes past the value: callers guarantee SHORT_VALUE readable bytes at src (or the
  * value is longer) and SLACK spare bytes after dst's room.
  */
 static ALWAYS_INLINE void copy_short(u8 *dst, const u8 *src, u32 vl) {
   if (LIKELY(vl <= 8)) {
     store_u64(dst, load_u64(src));
   } else if (vl <= SHORT_VALUE) {
-    for (u32 q = 0; q < vl; q += 8) store_u64(dst + q, load_u64(src + q));
+    copy16s(dst, src, vl);
   } else {
     __builtin_memcpy(dst, src, vl);
   }

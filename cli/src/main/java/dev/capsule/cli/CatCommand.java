@@ -60,7 +60,7 @@ final class CatCommand implements Callable<Integer> {
     if (limit < 0 || offset < 0) {
       throw new IllegalArgumentException("--limit and --offset must not be negative");
     }
-    ScanOptions options = new ScanOptions(columns, offset, limit, batchRows);
+    ScanOptions options = ScanOptions.all().withColumns(columns).withRows(offset, limit).withBatchRows(batchRows);
     try (BufferAllocator allocator = new RootAllocator();
         CapsuleReader reader = CapsuleReader.open(file);
         ArrowReader batches = reader.scan(allocator, options)) {

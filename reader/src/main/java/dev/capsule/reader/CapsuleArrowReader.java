@@ -3,6 +3,7 @@ package dev.capsule.reader;
 import dev.capsule.format.CapsuleFormatException;
 import dev.capsule.format.CapsuleFormatException.Location;
 import dev.capsule.format.FileMetadata;
+import dev.capsule.format.proto.RowGroup;
 import dev.capsule.reader.wasm.ChunkDecoder;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -16,7 +17,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * Batches of a projection and row range of a Capsule file. A batch never spans two row groups; each
  * row group's chunks get one decoder instance each, which serves all the batches of that group by
- * random access.
+ * random access. The columns of a row group are opened, and those of a batch decoded, on
+ * {@link ScanOptions#threads()} threads at once.
  */
 final class CapsuleArrowReader extends ArrowReader {
   private final CapsuleReader file;
@@ -24,6 +26,7 @@ final class CapsuleArrowReader extends ArrowReader {
   private final int[] columns;
   private final Schema projected;
   private final int batchRows;
+  private final int threads;
   private final long endRow;
 
   private long nextRow;
@@ -31,6 +34,8 @@ final class CapsuleArrowReader extends ArrowReader {
   private long rowGroupStart;
   private long rowGroupEnd;
   private final ChunkDecoder[] decoders;
+  /** This row group's columns in the order they are handed to decoding threads: longest chunk first. */
+  private int[] heaviestFirst;
   private long bytesRead;
 
   CapsuleArrowReader(BufferAllocator allocator, CapsuleReader file, ScanOptions options) throws CapsuleFormatException {
@@ -44,6 +49,7 @@ final class CapsuleArrowReader extends ArrowReader {
     }
     this.projected = new Schema(fields, metadata.schema().getCustomMetadata());
     this.batchRows = options.batchRows();
+    this.threads = options.threads();
     this.nextRow = Math.min(options.firstRow(), metadata.rowCount());
     this.endRow = options.rowCount() > metadata.rowCount() - nextRow ? metadata.rowCount() : nextRow + options.rowCount();
     this.decoders = new ChunkDecoder[columns.length];
@@ -90,14 +96,14 @@ final class CapsuleArrowReader extends ArrowReader {
     }
     int count = (int) Math.min(batchRows, Math.min(endRow, rowGroupEnd) - nextRow);
     int first = (int) (nextRow - rowGroupStart);
-    for (int i = 0; i < columns.length; i++) {
+    ColumnTasks.run(heaviestFirst, threads, i -> {
       var vector = root.getVector(i);
       decoders[i].decodeInto(first, count, vector);
       if (vector.getNullCount() > 0 && !vector.getField().isNullable()) {
         throw new CapsuleFormatException(metadata.location(rowGroup, columns[i]),
             "column is declared not null but its chunk decodes to " + vector.getNullCount() + " null(s)");
       }
-    }
+    });
     root.setRowCount(count);
     nextRow += count;
     return true;
@@ -111,19 +117,30 @@ final class CapsuleArrowReader extends ArrowReader {
       start += metadata.rowGroup(group).getRowCount();
       group++;
     }
-    for (int i = 0; i < columns.length; i++) {
-      Location where = metadata.location(group, columns[i]);
-      int g = group;
+    int g = group;
+    heaviestFirst = heaviestFirst(group);
+    ColumnTasks.run(heaviestFirst, threads, i -> {
       int c = columns[i];
+      Location where = metadata.location(g, c);
       int length = (int) metadata.rowGroup(g).getColumns(c).getLength();
       decoders[i] = ChunkDecoder.open(file.decoder(g, c), length, target -> file.readChunk(g, c, target),
           metadata.schema().getFields().get(c), file.limits(), where);
-      bytesRead += length;
+    });
+    for (int c : columns) {
+      bytesRead += metadata.rowGroup(group).getColumns(c).getLength();
     }
     // Only now: if a chunk failed to open, the next call tries this row group again and fails the same way.
     rowGroup = group;
     rowGroupStart = start;
     rowGroupEnd = start + metadata.rowGroup(group).getRowCount();
+  }
+
+  /** The projected columns (indexes into {@link #columns}) by chunk length, longest first. */
+  private int[] heaviestFirst(int group) {
+    RowGroup chunks = metadata.rowGroup(group);
+    return java.util.stream.IntStream.range(0, columns.length).boxed()
+        .sorted((a, b) -> Long.compare(chunks.getColumns(columns[b]).getLength(), chunks.getColumns(columns[a]).getLength()))
+        .mapToInt(Integer::intValue).toArray();
   }
 
   private void closeDecoders() {

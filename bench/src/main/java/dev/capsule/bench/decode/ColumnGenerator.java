@@ -21,6 +21,9 @@ public final class ColumnGenerator {
     if (shape == Shape.NARROW && (type == ValueType.DOUBLE || type == ValueType.UTF8)) {
       throw new IllegalArgumentException("shape NARROW is for integers, not " + type);
     }
+    if (shape == Shape.TEXT && type != ValueType.UTF8) {
+      throw new IllegalArgumentException("shape TEXT is for strings, not " + type);
+    }
     SplittableRandom random = new SplittableRandom(seed);
     long[] keys = keys(shape, type, rows, random);
     byte[] validity = nullFraction > 0 ? new byte[(rows + 7) / 8] : null;
@@ -33,7 +36,7 @@ public final class ColumnGenerator {
     }
     switch (type) {
       case UTF8:
-        return strings(type, keys, valid, validity);
+        return strings(type, keys, valid, validity, shape == Shape.TEXT);
       default:
         return fixed(type, keys, valid, validity);
     }
@@ -63,6 +66,11 @@ public final class ColumnGenerator {
         }
         break;
       }
+      case TEXT: // a seed per row; sentence() turns it into words
+        for (int i = 0; i < rows; i++) {
+          keys[i] = random.nextLong();
+        }
+        break;
       case FEW_DISTINCT: {
         long[] pool = new long[Shape.DISTINCT];
         for (int k = 0; k < pool.length; k++) {
@@ -101,17 +109,29 @@ public final class ColumnGenerator {
     return new ColumnValues(type.layout(), type.kind(), keys.length, validity, data.array(), null);
   }
 
-  private static ColumnValues strings(ValueType type, long[] keys, boolean[] valid, byte[] validity) {
+  private static ColumnValues strings(ValueType type, long[] keys, boolean[] valid, byte[] validity, boolean text) {
     int[] offsets = new int[keys.length + 1];
     ByteArrayOutputStream data = new ByteArrayOutputStream(keys.length * 14);
     for (int i = 0; i < keys.length; i++) {
       if (valid[i]) {
-        byte[] bytes = word(keys[i]).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = (text ? sentence(keys[i]) : word(keys[i])).getBytes(StandardCharsets.UTF_8);
         data.write(bytes, 0, bytes.length);
       }
       offsets[i + 1] = data.size();
     }
     return new ColumnValues(type.layout(), type.kind(), keys.length, validity, data.toByteArray(), offsets);
+  }
+
+  private static final int VOCABULARY = 2000;
+
+  /** 3 to 8 words of a fixed 2,000-word vocabulary, determined by the key. */
+  static String sentence(long key) {
+    SplittableRandom words = new SplittableRandom(key);
+    StringBuilder s = new StringBuilder();
+    for (int k = 3 + words.nextInt(6); k > 0; k--) {
+      s.append(word(words.nextInt(VOCABULARY) * 0x9E3779B97F4A7C15L)).append(k > 1 ? " " : "");
+    }
+    return s.toString();
   }
 
   /** 4 to 24 lower-case letters determined by the key. */

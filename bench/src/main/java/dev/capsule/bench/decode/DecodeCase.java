@@ -20,7 +20,7 @@ public record DecodeCase(ValueType type, Encoding encoding, int rows, byte[] chu
     "int64/plain", "int64/ree", "int64/bitpack", "int64/dict",
     "double/plain", "double/ree", "double/dict",
     "utf8/plain", "utf8/ree", "utf8/dict",
-    // The Parquet fallback (capsule.parquet) joins here as "<type>/parquet" once the encoding exists.
+    "int32/parquet", "int64/parquet", "double/parquet", "utf8/parquet",
   };
 
   public static DecodeCase create(String name, int rows) {
@@ -30,7 +30,7 @@ public record DecodeCase(ValueType type, Encoding encoding, int rows, byte[] chu
     }
     ValueType type = ValueType.parse(name.substring(0, slash));
     Encoding encoding = EncodingSelector.builtIn().encoding("capsule." + name.substring(slash + 1));
-    ColumnValues values = ColumnGenerator.generate(type, Shape.suiting(encoding.name()), rows, 0, SEED);
+    ColumnValues values = ColumnGenerator.generate(type, Shape.suiting(encoding.name(), type), rows, 0, SEED);
     byte[] chunk = EncodingSelector.builtIn().force(encoding.name(), values).bytes();
     long decoded = type.layout().isFixedWidth()
         ? (long) rows * type.layout().byteWidth()

@@ -8,7 +8,7 @@ public final class JavaDecoders {
 
   /** Encodings with a plain-Java decoder, in the order of {@code EncodingSelector}'s tie-break. */
   public static List<String> encodings() {
-    return List.of("capsule.plain", "capsule.bitpack", "capsule.ree", "capsule.dict");
+    return List.of("capsule.plain", "capsule.bitpack", "capsule.ree", "capsule.dict", "capsule.parquet");
   }
 
   /**
@@ -26,7 +26,8 @@ public final class JavaDecoders {
         return new BitpackJavaDecoder(chunk);
       case "capsule.dict":
         return new DictJavaDecoder(chunk);
-      // capsule.parquet (the Parquet fallback) gets its plain-Java decoder here once the encoding exists.
+      case "capsule.parquet":
+        return new ParquetJavaDecoder(chunk);
       default:
         throw new IllegalArgumentException("no plain-Java decoder for encoding '" + encoding + "'; known: " + encodings());
     }

@@ -37,9 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       copied into Arrow vectors by {@code ParquetSource}; one thread whatever {@link #threads} says.
  * </ul>
  *
- * <p>{@link #threads} is "1" or "all" (every core of the machine). Capsule's reader decodes on the
- * calling thread today, so both give its single-thread figure until parallel column decode lands
- * (see CapsuleScan). arrow-dataset's thread pools are sized by the environment of the process
+ * <p>{@link #threads} is "1" or "all" (every core of the machine): Capsule decodes the columns of a
+ * batch on that many threads ({@code ScanOptions.withThreads}). arrow-dataset's thread pools are sized by the environment of the process
  * ({@link ArrowThreads}): threads=1 must run in a fork started with {@code OMP_NUM_THREADS=1
  * ARROW_IO_THREADS=1}, which {@code BenchRunner} arranges; the benchmark refuses to run otherwise.
  */

@@ -9,7 +9,7 @@ import dev.capsule.bench.decode.Shape;
 import dev.capsule.bench.decode.ValueType;
 import dev.capsule.decoders.ColumnValues;
 import dev.capsule.decoders.reference.ReferenceDecoder;
-import dev.capsule.decoders.reference.ReferenceDecoders;
+import dev.capsule.writer.encoding.Encodings;
 import dev.capsule.writer.encoding.EncodingSelector;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,7 +43,7 @@ class JavaDecodersTest {
           continue;
         }
         for (Shape shape : Shape.values()) {
-          if (shape == Shape.NARROW && !integer) {
+          if (shape == Shape.NARROW && !integer || shape == Shape.TEXT && type != ValueType.UTF8) {
             continue;
           }
           if (encoding.equals("capsule.bitpack") && shape != Shape.NARROW && type == ValueType.INT64) {
@@ -63,7 +63,7 @@ class JavaDecodersTest {
   void agreesWithReferenceDecoder(ValueType type, String encoding, Shape shape, double nulls) {
     ColumnValues values = ColumnGenerator.generate(type, shape, ROWS, nulls, 7);
     byte[] chunk = EncodingSelector.builtIn().force(encoding, values).bytes();
-    ReferenceDecoder reference = ReferenceDecoders.forModule(encoding.substring("capsule.".length()));
+    ReferenceDecoder reference = Encodings.referenceDecoder(encoding.substring("capsule.".length()));
     JavaChunkDecoder decoder = JavaDecoders.open(encoding, chunk);
     assertEquals(ROWS, decoder.rowCount());
     try (BufferAllocator allocator = new RootAllocator(); FieldVector vector = type.field().createVector(allocator)) {
@@ -88,7 +88,7 @@ class JavaDecodersTest {
   @Test
   void namesTheEncodingsItKnows() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> JavaDecoders.open("capsule.parquet", new byte[8]));
+        () -> JavaDecoders.open("test.unknown", new byte[8]));
     assertEquals(true, e.getMessage().contains("capsule.plain"));
   }
 

@@ -37,7 +37,7 @@ class BenchSmokeTest {
     StringWriter progress = new StringWriter();
     BenchReport report = new BenchRunner(BenchProfile.smoke(cache), dir).runAll(new PrintWriter(progress));
 
-    assertEquals(DecodeCase.ALL.length * 3, report.decode().size(), "every case x (wasm, java, memcpy)");
+    assertEquals(DecodeCase.ALL.length * 4, report.decode().size(), "every case x (wasm, java, memcpy, wasmOpen)");
     for (BenchResult r : report.decode()) {
       assertTrue(r.rate("values") > 0 && r.rate("bytes") > 0, r.toString());
     }

@@ -1,15 +1,22 @@
 package dev.capsule.reader.wasm;
 
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Deadlines for calls into wasm. Compiled Chicory code has no fuel counter, but it polls the
  * thread's interrupt flag on every function entry and backward branch, so interrupting the calling
- * thread stops even a tight loop within milliseconds (WatchdogTest measures it). One shared daemon
- * thread serves every deadline in the JVM; the decoder runs on the caller's own thread.
+ * thread stops even a tight loop within milliseconds (WatchdogTest measures it).
+ *
+ * <p>One shared daemon thread serves every deadline in the JVM; the decoder runs on the caller's own
+ * thread. Arming and disarming touch only a concurrent set: a scan calls into wasm thousands of times
+ * a second, and waking a timer thread for each call (as a ScheduledExecutorService does when its queue
+ * runs empty) cost more than small calls themselves. Instead the watchdog ticks every
+ * {@link #TICK_NANOS} while alarms are armed, so an alarm fires up to one tick late, and sleeps when
+ * none is.
  *
  * <pre>{@code
  * Watchdog.Alarm alarm = Watchdog.arm(nanos);
@@ -17,53 +24,83 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  */
 final class Watchdog {
-  private static final ScheduledThreadPoolExecutor TIMER = createTimer();
+  /** How often armed alarms are checked: the most an alarm can fire late. */
+  static final long TICK_NANOS = 5_000_000;
+
+  private static final Set<Alarm> ARMED = ConcurrentHashMap.newKeySet();
+  /** True while the watchdog thread is parked with nothing to watch; arm() wakes it. */
+  private static final AtomicBoolean IDLE = new AtomicBoolean();
+  private static final Thread THREAD = start();
 
   private Watchdog() {}
 
-  private static ScheduledThreadPoolExecutor createTimer() {
-    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> {
-      Thread thread = new Thread(task, "capsule-decoder-watchdog");
-      thread.setDaemon(true);
-      return thread;
-    });
-    // Nearly every alarm is disarmed long before it is due; do not let them pile up in the queue.
-    timer.setRemoveOnCancelPolicy(true);
-    return timer;
+  private static Thread start() {
+    Thread thread = new Thread(Watchdog::watch, "capsule-decoder-watchdog");
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
   }
 
-  /** Interrupts the current thread after nanos unless disarmed first. */
+  private static void watch() {
+    while (true) {
+      if (ARMED.isEmpty()) {
+        IDLE.set(true);
+        if (ARMED.isEmpty()) { // checked again after IDLE is set, so no arm() goes unnoticed
+          LockSupport.park();
+        }
+        IDLE.set(false);
+        continue;
+      }
+      LockSupport.parkNanos(TICK_NANOS);
+      long now = System.nanoTime();
+      for (Alarm alarm : ARMED) {
+        if (now - alarm.deadline >= 0) {
+          alarm.fire();
+        }
+      }
+    }
+  }
+
+  /** Interrupts the current thread after nanos (and at most one tick more) unless disarmed first. */
   static Alarm arm(long nanos) {
-    Alarm alarm = new Alarm(Thread.currentThread());
-    alarm.future = TIMER.schedule(alarm, nanos, TimeUnit.NANOSECONDS);
+    long now = System.nanoTime();
+    // A limit too far away to represent is no limit.
+    long deadline = nanos > Long.MAX_VALUE / 2 ? now + Long.MAX_VALUE / 2 : now + nanos;
+    Alarm alarm = new Alarm(Thread.currentThread(), deadline);
+    ARMED.add(alarm);
+    if (IDLE.compareAndSet(true, false)) {
+      LockSupport.unpark(THREAD);
+    }
     return alarm;
   }
 
-  /** Alarms scheduled and not yet run or cancelled (tests check none is left behind). */
+  /** Alarms armed and not yet disarmed or fired (tests check none is left behind). */
   static int pending() {
-    return TIMER.getQueue().size();
+    return ARMED.size();
   }
 
-  static final class Alarm implements Runnable {
-    private static final int ARMED = 0;
+  static final class Alarm {
+    private static final int ARMED_STATE = 0;
     private static final int DISARMED = 1;
     private static final int FIRING = 2;
     private static final int FIRED = 3;
 
     private final Thread thread;
-    private final AtomicInteger state = new AtomicInteger(ARMED);
-    private ScheduledFuture<?> future;
+    private final long deadline;
+    private final AtomicInteger state = new AtomicInteger(ARMED_STATE);
 
-    private Alarm(Thread thread) {
+    private Alarm(Thread thread, long deadline) {
       this.thread = thread;
+      this.deadline = deadline;
     }
 
-    @Override
-    public void run() {
-      if (state.compareAndSet(ARMED, FIRING)) {
+    /** On the watchdog thread: interrupts the armed thread unless it disarmed first. */
+    private void fire() {
+      if (state.compareAndSet(ARMED_STATE, FIRING)) {
         thread.interrupt();
         state.set(FIRED);
       }
+      ARMED.remove(this);
     }
 
     /**
@@ -73,15 +110,16 @@ final class Watchdog {
      *     no more interrupted than it came
      */
     boolean disarm() {
-      if (state.compareAndSet(ARMED, DISARMED)) {
-        future.cancel(false);
+      if (state.compareAndSet(ARMED_STATE, DISARMED)) {
+        ARMED.remove(this);
         return false;
       }
-      // The timer won the race: wait the few instructions until its interrupt has landed, or
+      // The watchdog won the race: wait the few instructions until its interrupt has landed, or
       // clearing now would let it land afterwards on code that has nothing to do with wasm.
       while (state.get() != FIRED) {
         Thread.onSpinWait();
       }
+      ARMED.remove(this);
       Thread.interrupted();
       return true;
     }

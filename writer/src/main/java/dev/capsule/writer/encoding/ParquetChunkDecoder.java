@@ -50,13 +50,35 @@ public final class ParquetChunkDecoder implements ReferenceDecoder {
 
   @Override
   public ColumnValues decode(byte[] chunk, ValueKind kind, int firstRow, int rowCount) {
+    OpenChunk open = open(chunk);
+    require(firstRow >= 0 && rowCount >= 0 && (long) firstRow + rowCount <= open.rowCount(), 0,
+        "rows [" + firstRow + ", " + ((long) firstRow + rowCount) + ") are not within a chunk of " + open.rowCount() + " rows");
+    if (rowCount == 0) { // parquet-java has no reader for a column without values
+      return new ColumnValues(open.layout(), kind, 0, null, new byte[0],
+          open.layout().kind() == PhysicalLayout.Kind.VARIABLE ? new int[1] : null);
+    }
+    ColumnReader reader = open.reader();
+    for (int i = 0; i < firstRow; i++) {
+      if (reader.getCurrentDefinitionLevel() == open.maxDefinition()) {
+        reader.skip(); // a value not read must be skipped before moving on
+      }
+      reader.consume();
+    }
+    return read(reader, open.layout(), kind, open.maxDefinition(), rowCount);
+  }
+
+  /**
+   * A capsule.parquet chunk parsed for parquet-java: header checked, pages decompressed once.
+   *
+   * @throws IllegalArgumentException if the chunk is malformed
+   */
+  public static OpenChunk open(byte[] chunk) {
     ByteBuffer in = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
     require(chunk.length >= ChunkWriter.HEADER_SIZE + ParquetEncoding.PAYLOAD_HEADER, 0, "chunk too short");
     int n = in.getInt(0);
+    require(n >= 0, 0, "row count " + Integer.toUnsignedString(n));
     PhysicalLayout layout = PhysicalLayout.fromCode(chunk[4] & 0xFF);
     require(chunk[5] == 0 && in.getShort(6) == 0, 5, "flags and reserved bytes must be 0");
-    require(firstRow >= 0 && rowCount >= 0 && (long) firstRow + rowCount <= Integer.toUnsignedLong(n), 0,
-        "rows [" + firstRow + ", " + ((long) firstRow + rowCount) + ") are not within a chunk of " + n + " rows");
     int physical = chunk[8];
     int codec = chunk[9];
     int maxDefinition = chunk[10];
@@ -65,22 +87,46 @@ public final class ParquetChunkDecoder implements ReferenceDecoder {
         "physical type " + physical + " does not match layout " + layout);
     require(codec == ParquetEncoding.CODEC_UNCOMPRESSED || codec == ParquetEncoding.CODEC_SNAPPY, 9, "codec " + codec);
     require(maxDefinition == 0 || maxDefinition == 1, 10, "max definition level " + maxDefinition);
-
     ColumnDescriptor column = schema(layout, maxDefinition, typeLength).getColumns().get(0);
-    if (rowCount == 0) { // parquet-java has no reader for a column without values
-      return new ColumnValues(layout, kind, 0, null, new byte[0], layout.kind() == PhysicalLayout.Kind.VARIABLE ? new int[1] : null);
+    Pages pages = readPages(chunk, ChunkWriter.HEADER_SIZE + ParquetEncoding.PAYLOAD_HEADER,
+        codec == ParquetEncoding.CODEC_SNAPPY, column.getPrimitiveType());
+    return new OpenChunk(n, layout, maxDefinition, column, pages);
+  }
+
+  /** A parsed chunk: its rows, layout and definition level, and parquet-java readers of its pages. */
+  public static final class OpenChunk {
+    private final int rowCount;
+    private final PhysicalLayout layout;
+    private final int maxDefinition;
+    private final ColumnDescriptor column;
+    private final Pages pages;
+
+    private OpenChunk(int rowCount, PhysicalLayout layout, int maxDefinition, ColumnDescriptor column, Pages pages) {
+      this.rowCount = rowCount;
+      this.layout = layout;
+      this.maxDefinition = maxDefinition;
+      this.column = column;
+      this.pages = pages;
     }
-    Pages pages = readPages(chunk, ChunkWriter.HEADER_SIZE + ParquetEncoding.PAYLOAD_HEADER, codec == ParquetEncoding.CODEC_SNAPPY,
-        column.getPrimitiveType());
-    ColumnReader reader = new ColumnReadStoreImpl(pages, new IgnoringConverter(), pages.schema(column), "capsule")
-        .getColumnReader(column);
-    for (int i = 0; i < firstRow; i++) {
-      if (reader.getCurrentDefinitionLevel() == maxDefinition) {
-        reader.skip(); // a value not read must be skipped before moving on
-      }
-      reader.consume();
+
+    public int rowCount() {
+      return rowCount;
     }
-    return read(reader, layout, kind, maxDefinition, rowCount);
+
+    public PhysicalLayout layout() {
+      return layout;
+    }
+
+    /** 1 when rows may be null: a row is valid when the reader's definition level equals it. */
+    public int maxDefinition() {
+      return maxDefinition;
+    }
+
+    /** A new parquet-java column reader at row 0 (the chunk must have rows). */
+    public ColumnReader reader() {
+      Pages copy = pages.copy();
+      return new ColumnReadStoreImpl(copy, new IgnoringConverter(), copy.schema(column), "capsule").getColumnReader(column);
+    }
   }
 
   private static MessageType schema(PhysicalLayout layout, int maxDefinition, int typeLength) {
@@ -187,6 +233,15 @@ public final class ParquetChunkDecoder implements ReferenceDecoder {
     private DictionaryPage dictionary;
     private final Deque<DataPage> data = new ArrayDeque<>();
     private long values;
+
+    /** The same pages for another reader (a reader consumes the pages it reads). */
+    Pages copy() {
+      Pages copy = new Pages();
+      copy.dictionary = dictionary;
+      copy.data.addAll(data);
+      copy.values = values;
+      return copy;
+    }
 
     MessageType schema(ColumnDescriptor column) {
       return new MessageType("chunk", column.getPrimitiveType());
