@@ -31,7 +31,8 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * from the working directory to the folder holding {@code bench/pom.xml}), or the system property
  * {@value #CACHE_PROPERTY}. Files appear atomically (written under a temporary name, then renamed),
  * so an interrupted run leaves no half file that a later run would trust; a lock file serialises
- * generation between processes. A cached Capsule file that today's reader rejects is generated again.
+ * generation between processes. A cached Capsule file that today's writer did not write (see
+ * {@link WriterFingerprint}) is generated again.
  */
 public final class BenchData {
   public static final String CACHE_PROPERTY = "capsule.bench.cache";
@@ -86,20 +87,24 @@ public final class BenchData {
   }
 
   /**
-   * Whether a cached Capsule file exists and today's reader accepts its footer; one written by an
-   * older, incompatible writer is replaced. (A file of an older but compatible writer is kept: after
-   * changing how the writer encodes, delete the cache to measure the new files.)
+   * Whether a cached Capsule file exists, today's reader accepts it, and today's writer wrote it (its
+   * footer carries the {@link WriterFingerprint}); any other is deleted, to be written again.
    */
   private static boolean readableCapsule(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       return false;
     }
+    boolean current;
     try (CapsuleReader reader = CapsuleReader.open(file)) {
-      return reader.rowCount() > 0;
+      current = reader.rowCount() > 0 && reader.metadata().footer().getMetadataList().stream()
+          .anyMatch(kv -> kv.getKey().equals(WriterFingerprint.KEY) && kv.getValue().equals(WriterFingerprint.current()));
     } catch (CapsuleFormatException e) {
-      Files.delete(file);
-      return false;
+      current = false;
     }
+    if (!current) {
+      Files.delete(file);
+    }
+    return current;
   }
 
   /** One pass of the generator feeds every missing file; each is renamed into place when complete. */
@@ -150,7 +155,8 @@ public final class BenchData {
     static Output capsule(Path target) throws IOException {
       Output output = new Output(target);
       Files.deleteIfExists(output.temporary);
-      output.capsule = CapsuleWriter.create(output.temporary, LineItemTable.SCHEMA, WriterOptions.defaults());
+      output.capsule = CapsuleWriter.create(output.temporary, LineItemTable.SCHEMA,
+          WriterOptions.builder().metadata(WriterFingerprint.KEY, WriterFingerprint.current()).build());
       return output;
     }
 
