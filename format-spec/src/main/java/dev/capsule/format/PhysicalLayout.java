@@ -109,8 +109,13 @@ public final class PhysicalLayout {
       case Date:
         return ((ArrowType.Date) stored).getUnit() == DateUnit.DAY ? FIXED4 : FIXED8;
       case Time: {
-        TimeUnit unit = ((ArrowType.Time) stored).getUnit();
-        return unit == TimeUnit.SECOND || unit == TimeUnit.MILLISECOND ? FIXED4 : FIXED8;
+        // Arrow's own pairs only: time32 in s or ms, time64 in us or ns.
+        ArrowType.Time time = (ArrowType.Time) stored;
+        boolean coarse = time.getUnit() == TimeUnit.SECOND || time.getUnit() == TimeUnit.MILLISECOND;
+        if (time.getBitWidth() == (coarse ? 32 : 64)) {
+          return coarse ? FIXED4 : FIXED8;
+        }
+        break;
       }
       case Timestamp:
       case Duration:

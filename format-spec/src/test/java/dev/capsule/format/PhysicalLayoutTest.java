@@ -72,6 +72,9 @@ class PhysicalLayoutTest {
     assertThrows(IllegalArgumentException.class, () -> PhysicalLayout.of(new ArrowType.Int(12, true)));
     assertThrows(IllegalArgumentException.class, () -> PhysicalLayout.of(new ArrowType.Int(33, false)));
     assertThrows(IllegalArgumentException.class, () -> PhysicalLayout.of(ArrowType.List.INSTANCE));
+    // Arrow's Time type takes any unit with any width; only time32[s|ms] and time64[us|ns] are Arrow's.
+    assertThrows(IllegalArgumentException.class, () -> PhysicalLayout.of(new ArrowType.Time(TimeUnit.SECOND, 64)));
+    assertThrows(IllegalArgumentException.class, () -> PhysicalLayout.of(new ArrowType.Time(TimeUnit.NANOSECOND, 32)));
     assertThrows(IllegalArgumentException.class, () -> PhysicalLayout.fixed(0));
     assertThrows(IllegalArgumentException.class, () -> PhysicalLayout.fixed(255));
   }

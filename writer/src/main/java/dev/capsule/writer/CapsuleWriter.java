@@ -155,7 +155,7 @@ public final class CapsuleWriter implements AutoCloseable {
           flushRowGroup();
         }
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable e) { // an Error too: the rows of a row group that failed to encode are gone
       abort();
       throw e;
     }
@@ -174,20 +174,20 @@ public final class CapsuleWriter implements AutoCloseable {
     if (rows == 0) {
       return;
     }
-    List<ColumnValues> values = new ArrayList<>();
-    for (ColumnBuffer column : columns) {
-      values.add(column.drain());
+    ColumnValues[] values = new ColumnValues[columns.size()];
+    for (int c = 0; c < values.length; c++) {
+      values[c] = columns.get(c).drain();
     }
     EncodedChunk[] encoded = encodeAll(values);
     RowGroup.Builder group = RowGroup.newBuilder().setRowCount(rows);
     for (EncodedChunk chunk : encoded) {
       long offset = position;
-      writeBytes(chunk.choice().bytes());
+      writeBytes(chunk.bytes());
       group.addColumns(ColumnChunk.newBuilder()
           .setOffset(offset)
-          .setLength(chunk.choice().bytes().length)
-          .setEncoding(chunk.choice().encoding().name())
-          .setDecoder(decoderFor(chunk.choice().encoding()))
+          .setLength(chunk.bytes().length)
+          .setEncoding(chunk.encoding().name())
+          .setDecoder(decoderFor(chunk.encoding()))
           .setCrc32C(chunk.crc32c())
           .setStatistics(chunk.statistics()));
     }
@@ -195,28 +195,31 @@ public final class CapsuleWriter implements AutoCloseable {
     rowCount += rows;
   }
 
-  /** One column's chunk, encoded and described, ready to be written. */
-  private record EncodedChunk(EncodingSelector.Selection choice, Statistics statistics, int crc32c) {}
+  /**
+   * One column's chunk, encoded and described, ready to be written; it keeps nothing of the selection
+   * (values, analysis, trial encodings), so that memory is free once the column is encoded.
+   */
+  private record EncodedChunk(Encoding encoding, byte[] bytes, Statistics statistics, int crc32c) {}
 
   /**
    * Encodes the chunks of a row group, on {@link WriterOptions#encodeThreads()} threads: columns are
    * independent, and choosing an encoding (hashing, trial encodings) is most of a writer's work.
    */
-  private EncodedChunk[] encodeAll(List<ColumnValues> values) throws IOException {
-    EncodedChunk[] encoded = new EncodedChunk[values.size()];
-    if (options.encodeThreads() == 1 || values.size() == 1) {
-      for (int c = 0; c < values.size(); c++) {
-        encoded[c] = encode(c, values.get(c));
+  private EncodedChunk[] encodeAll(ColumnValues[] values) throws IOException {
+    EncodedChunk[] encoded = new EncodedChunk[values.length];
+    if (options.encodeThreads() == 1 || values.length == 1) {
+      for (int c = 0; c < values.length; c++) {
+        encoded[c] = encode(c, values);
       }
       return encoded;
     }
     if (encoders == null) {
-      encoders = Executors.newFixedThreadPool(Math.min(options.encodeThreads(), values.size()), ENCODER_THREADS);
+      encoders = Executors.newFixedThreadPool(Math.min(options.encodeThreads(), values.length), ENCODER_THREADS);
     }
     List<Future<EncodedChunk>> futures = new ArrayList<>();
-    for (int c = 0; c < values.size(); c++) {
+    for (int c = 0; c < values.length; c++) {
       int column = c;
-      futures.add(encoders.submit(() -> encode(column, values.get(column))));
+      futures.add(encoders.submit(() -> encode(column, values)));
     }
     try {
       for (int c = 0; c < encoded.length; c++) {
@@ -239,7 +242,10 @@ public final class CapsuleWriter implements AutoCloseable {
     return encoded;
   }
 
-  private EncodedChunk encode(int column, ColumnValues values) {
+  /** Encodes values[column] and drops it from the array, so a row group's columns are freed as they are done. */
+  private EncodedChunk encode(int column, ColumnValues[] row) {
+    ColumnValues values = row[column];
+    row[column] = null;
     Field field = schema.getFields().get(column);
     String forced = options.forcedEncodings().get(field.getName());
     EncodingSelector.Selection choice;
@@ -248,7 +254,8 @@ public final class CapsuleWriter implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("row group " + rowGroups.size() + ", column '" + field.getName() + "': " + e.getMessage(), e);
     }
-    return new EncodedChunk(choice, ChunkStatistics.of(values, field.getType()), Checksums.crc32c(choice.bytes()));
+    return new EncodedChunk(choice.encoding(), choice.bytes(), ChunkStatistics.of(values, field.getType()),
+        Checksums.crc32c(choice.bytes()));
   }
 
   /** Encoder threads are daemons: a writer nobody closes must not keep the JVM alive. */
@@ -314,7 +321,7 @@ public final class CapsuleWriter implements AutoCloseable {
       moveIntoPlace();
       finished = true;
       written = built;
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable e) {
       abort();
       throw e;
     } finally {

@@ -149,7 +149,7 @@ final class ChunkStatistics {
     }
   }
 
-  /** Min and max of FIXEDw values of more than 8 bytes, in the given order of their bytes. */
+  /** Min and max of FIXEDw values (decimals, fixed-size binary of any width), in the given order of their bytes. */
   private static byte[][] fixedMinMax(ColumnValues values, java.util.Comparator<byte[]> order) {
     int width = values.layout().byteWidth();
     byte[] min = null;

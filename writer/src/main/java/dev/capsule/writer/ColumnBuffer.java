@@ -8,6 +8,7 @@ import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.BitVectorHelper;
+import org.apache.arrow.vector.ExtensionTypeVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.types.pojo.Field;
 
@@ -46,7 +47,9 @@ final class ColumnBuffer {
   }
 
   /** Appends rows [from, from + count) of the vector. */
-  void append(FieldVector vector, int from, int count) {
+  void append(FieldVector column, int from, int count) {
+    // An extension type is stored as its storage type: its vector wraps one of that type.
+    FieldVector vector = column instanceof ExtensionTypeVector<?> extension ? extension.getUnderlyingVector() : column;
     ensureValidity(rows + count);
     ArrowBuf validityBuf = vector.getValidityBuffer();
     boolean mayHaveNulls = vector.getNullCount() > 0;

@@ -26,6 +26,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A write that fails, is aborted or is killed leaves nothing at the target path. */
 class AtomicWriteTest {
@@ -60,6 +62,41 @@ class AtomicWriteTest {
     }
     assertEquals("previous content", Files.readString(target));
     assertEquals(List.of(target), listDir());
+  }
+
+  /** An encoder that runs out of memory: an Error, not an exception, so easy to let slip past a catch. */
+  private static final Encoding OUT_OF_MEMORY = new Encoding() {
+    @Override public String name() { return "test.oom"; }
+    @Override public String decoderModule() { return "oom"; }
+    @Override public byte[] decoderModuleBytes() { return new byte[0]; }
+    @Override public boolean supports(ColumnAnalysis analysis) { return true; }
+    @Override public long estimateSize(ColumnAnalysis analysis) { return 0; }
+    @Override public byte[] encode(ColumnValues values, ColumnAnalysis analysis) {
+      throw new OutOfMemoryError("encoder ran out of memory on purpose");
+    }
+  };
+
+  /**
+   * An Error while encoding a row group loses that row group's rows (the buffers were drained), so the
+   * writer must be aborted: closing it afterwards must not publish a file with the rows missing.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2})
+  void anErrorWhileEncodingAbortsTheWriteSoCloseCannotPublishAFileWithRowsMissing(int threads) throws IOException {
+    Path target = dir.resolve("out.capsule");
+    try (BufferAllocator allocator = new RootAllocator();
+        FieldVector first = TestColumns.vector(TestColumns.TYPES.get(3), "a", 100, Nulls.SOME, 1, allocator);
+        FieldVector second = TestColumns.vector(TestColumns.TYPES.get(3), "b", 100, Nulls.SOME, 2, allocator);
+        VectorSchemaRoot root = new VectorSchemaRoot(List.of(first, second))) {
+      root.setRowCount(100);
+      WriterOptions options = WriterOptions.builder().rowGroupRows(10).encodeThreads(threads)
+          .extraEncodings(List.of(OUT_OF_MEMORY)).forceEncoding("b", "test.oom").build();
+      CapsuleWriter writer = CapsuleWriter.create(target, root.getSchema(), options);
+      OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> writer.write(root));
+      assertEquals("encoder ran out of memory on purpose", e.getMessage());
+      writer.close();
+    }
+    assertEquals(List.of(), listDir());
   }
 
   @Test

@@ -99,8 +99,13 @@ final class TestColumns {
    * so that every encoding applies; nulls as requested.
    */
   static FieldVector vector(TestType type, int rows, Nulls nulls, long seed, BufferAllocator allocator) {
+    return vector(type, "c", rows, nulls, seed, allocator);
+  }
+
+  /** {@link #vector(TestType, int, Nulls, long, BufferAllocator)} for the column called {@code column}. */
+  static FieldVector vector(TestType type, String column, int rows, Nulls nulls, long seed, BufferAllocator allocator) {
     Random random = new Random(seed);
-    FieldVector vector = type.field("c").createVector(allocator);
+    FieldVector vector = type.field(column).createVector(allocator);
     vector.setInitialCapacity(rows);
     vector.allocateNew();
     long[] pool = new long[40];

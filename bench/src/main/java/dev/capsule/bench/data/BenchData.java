@@ -32,7 +32,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * {@value #CACHE_PROPERTY}. Files appear atomically (written under a temporary name, then renamed),
  * so an interrupted run leaves no half file that a later run would trust; a lock file serialises
  * generation between processes. A cached Capsule file that today's writer did not write (see
- * {@link WriterFingerprint}) is generated again.
+ * {@link WriterFingerprint}) is generated again, under the lock.
  */
 public final class BenchData {
   public static final String CACHE_PROPERTY = "capsule.bench.cache";
@@ -82,29 +82,24 @@ public final class BenchData {
   }
 
   private static boolean complete(LineItemFiles files) throws IOException {
-    return readableCapsule(files.capsule()) && Files.isRegularFile(files.snappyParquet())
+    return currentCapsule(files.capsule()) && Files.isRegularFile(files.snappyParquet())
         && Files.isRegularFile(files.zstdParquet());
   }
 
   /**
    * Whether a cached Capsule file exists, today's reader accepts it, and today's writer wrote it (its
-   * footer carries the {@link WriterFingerprint}); any other is deleted, to be written again.
+   * footer carries the {@link WriterFingerprint}). Any other is replaced when the files are generated.
    */
-  private static boolean readableCapsule(Path file) throws IOException {
+  private static boolean currentCapsule(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       return false;
     }
-    boolean current;
     try (CapsuleReader reader = CapsuleReader.open(file)) {
-      current = reader.rowCount() > 0 && reader.metadata().footer().getMetadataList().stream()
+      return reader.rowCount() > 0 && reader.metadata().footer().getMetadataList().stream()
           .anyMatch(kv -> kv.getKey().equals(WriterFingerprint.KEY) && kv.getValue().equals(WriterFingerprint.current()));
     } catch (CapsuleFormatException e) {
-      current = false;
+      return false;
     }
-    if (!current) {
-      Files.delete(file);
-    }
-    return current;
   }
 
   /** One pass of the generator feeds every missing file; each is renamed into place when complete. */
@@ -113,7 +108,7 @@ public final class BenchData {
     try (BufferAllocator allocator = new RootAllocator();
         VectorSchemaRoot batch = LineItemTable.newRoot(allocator)) {
       try {
-        if (!readableCapsule(files.capsule())) {
+        if (!currentCapsule(files.capsule())) { // replaced by the rename at the end
           outputs.add(Output.capsule(files.capsule()));
         }
         if (!Files.isRegularFile(files.snappyParquet())) {

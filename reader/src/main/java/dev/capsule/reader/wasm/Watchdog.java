@@ -52,11 +52,15 @@ final class Watchdog {
         continue;
       }
       LockSupport.parkNanos(TICK_NANOS);
-      long now = System.nanoTime();
-      for (Alarm alarm : ARMED) {
-        if (now - alarm.deadline >= 0) {
-          alarm.fire();
+      try {
+        long now = System.nanoTime();
+        for (Alarm alarm : ARMED) {
+          if (now - alarm.deadline >= 0) {
+            alarm.fire();
+          }
         }
+      } catch (Throwable e) { // an OutOfMemoryError, say: the watchdog must outlive it, or no limit holds again
+        // The alarms stay armed; the next tick tries again.
       }
     }
   }
@@ -97,8 +101,11 @@ final class Watchdog {
     /** On the watchdog thread: interrupts the armed thread unless it disarmed first. */
     private void fire() {
       if (state.compareAndSet(ARMED_STATE, FIRING)) {
-        thread.interrupt();
-        state.set(FIRED);
+        try {
+          thread.interrupt();
+        } finally {
+          state.set(FIRED); // disarm() waits for FIRED
+        }
       }
       ARMED.remove(this);
     }

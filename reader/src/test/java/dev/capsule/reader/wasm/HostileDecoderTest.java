@@ -20,6 +20,7 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.extension.OpaqueType;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.junit.jupiter.api.AfterEach;
@@ -120,6 +121,18 @@ class HostileDecoderTest {
         () -> ChunkDecoder.open(compile("hostile"), hostileChunk(mode, PhysicalLayout.FIXED4), INTS, LIMITS, WHERE));
     assertTrue(e.getMessage().startsWith(WHERE_TEXT + ": decoder "), e.getMessage());
     assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+
+  /** An extension type stored as utf8 is utf8 to the host: its strings are checked like any others. */
+  @Test
+  void invalidUtf8IsRefusedInAnExtensionColumnStoredAsUtf8() throws Exception {
+    Field opaque = Field.nullable("c", new OpaqueType(new ArrowType.Utf8(), "text", "test"));
+    try (ChunkDecoder decoder = ChunkDecoder.open(compile("hostile"), hostileChunk(9, PhysicalLayout.VARIABLE),
+            opaque, LIMITS, WHERE);
+        FieldVector vector = opaque.createVector(allocator)) {
+      DecoderException e = assertThrows(DecoderException.class, () -> decoder.decodeInto(0, 10, vector));
+      assertTrue(e.getMessage().contains("row 0 is not valid UTF-8"), e.getMessage());
+    }
   }
 
   @Test

@@ -3,7 +3,10 @@ package dev.capsule.writer.encoding;
 import dev.capsule.decoders.ColumnValues;
 import dev.capsule.format.PhysicalLayout;
 
-/** capsule.dict for values wider than 8 bytes and VARIABLE values: the dictionary is a {@link SliceHashTable}. */
+/**
+ * capsule.dict for fixed-width values other than 1, 2, 4 or 8 bytes wide and for VARIABLE values:
+ * the dictionary is a {@link SliceHashTable}.
+ */
 final class DictSliceKernel {
   private DictSliceKernel() {}
 

@@ -98,7 +98,7 @@ final class Runs {
     byte[] data = values.data();
     byte[] validity = values.validity();
     int[] offsets = values.offsets();
-    int width = values.layout().byteWidth(); // a width beyond 8 bytes, or 0 for VARIABLE
+    int width = values.layout().byteWidth(); // not 1, 2, 4 or 8 (see FixedValues.isWord); 0 for VARIABLE
     int n = values.rowCount();
     int runs = 0;
     long bytes = 0;

@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * Distinct byte strings, each numbered in order of first appearance: the dictionary of a chunk of
- * values wider than 8 bytes or of VARIABLE values. Keys are ranges of the chunk's data array, never copied; equality is
+ * fixed-width values other than 1, 2, 4 or 8 bytes wide, or of VARIABLE values. Keys are ranges of
+ * the chunk's data array, never copied; equality is
  * {@link Arrays#equals(byte[], int, int, byte[], int, int)} (an intrinsic).
  */
 final class SliceHashTable {
