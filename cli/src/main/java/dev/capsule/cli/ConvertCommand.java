@@ -11,6 +11,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -54,7 +55,7 @@ final class ConvertCommand implements Callable<Integer> {
 
   @Option(names = "--int96-unit", paramLabel = "UNIT", description = "the timestamp unit INT96 values become: "
       + "NANOSECOND (default, years 1677-2262), MICROSECOND, MILLISECOND or SECOND; a value that does not fit "
-      + "exactly fails the conversion")
+      + "exactly fails the conversion. RAW keeps the 12 bytes as they are, as fixed_size_binary(12)")
   Int96Unit int96 = Int96Unit.NANOSECOND;
 
   @Option(names = "--row-group-rows", paramLabel = "N", description = "rows per Capsule row group (default: ${DEFAULT-VALUE})")
@@ -78,7 +79,7 @@ final class ConvertCommand implements Callable<Integer> {
     WriterOptions.Builder writer = WriterOptions.builder().rowGroupRows(rowGroupRows)
         .createdBy(WriterOptions.DEFAULT_CREATED_BY + " (capsule convert)");
     forcedEncodings.forEach(writer::forceEncoding);
-    Options options = new Options(writer.build(), Options.DEFAULT_BATCH_ROWS, int96, columns);
+    Options options = Options.defaults().withWriter(writer.build()).withInt96(int96).withColumns(columns);
 
     if (merge || inputs.size() == 1) {
       Path target = Files.isDirectory(output) ? output.resolve(capsuleName(inputs.get(0))) : output;
@@ -89,11 +90,12 @@ final class ConvertCommand implements Callable<Integer> {
       throw new IllegalArgumentException(output + " is a file; with " + inputs.size()
           + " inputs, OUTPUT must be a directory (or use --merge)");
     }
+    Map<Path, Path> targets = targets(inputs, output);
     Files.createDirectories(output);
     List<String> failures = new ArrayList<>();
     for (Path input : inputs) {
       try {
-        report(out, List.of(input), convert(List.of(input), output.resolve(capsuleName(input)), options));
+        report(out, List.of(input), convert(List.of(input), targets.get(input), options));
       } catch (IOException | RuntimeException e) {
         failures.add(e.getMessage());
         err.println("capsule: " + e.getMessage());
@@ -104,6 +106,31 @@ final class ConvertCommand implements Callable<Integer> {
       return 1;
     }
     return 0;
+  }
+
+  /**
+   * Input → its .capsule in the output directory. Inputs of one name in different directories (or
+   * one input named twice) would write one file, the last replacing the others: refused before
+   * anything is converted.
+   */
+  private static Map<Path, Path> targets(List<Path> inputs, Path output) {
+    Map<Path, List<Path>> byTarget = new LinkedHashMap<>();
+    for (Path input : inputs) {
+      byTarget.computeIfAbsent(output.resolve(capsuleName(input)), t -> new ArrayList<>()).add(input);
+    }
+    List<String> clashes = new ArrayList<>();
+    byTarget.forEach((target, sources) -> {
+      if (sources.size() > 1) {
+        clashes.add(target + " from " + sources);
+      }
+    });
+    if (!clashes.isEmpty()) {
+      throw new IllegalArgumentException("several inputs would convert to the same file: " + String.join("; ", clashes)
+          + "; convert them into different directories, or into one file with --merge");
+    }
+    Map<Path, Path> targets = new LinkedHashMap<>();
+    byTarget.forEach((target, sources) -> targets.put(sources.get(0), target));
+    return targets;
   }
 
   private Result convert(List<Path> inputs, Path target, Options options) throws IOException {

@@ -7,6 +7,7 @@ import dev.capsule.writer.parquet.ParquetSource;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -58,8 +59,19 @@ final class VerifyCommand implements Callable<Integer> {
         ParquetSource source = ParquetSource.open(parquet, columns, int96);
         CapsuleReader reader = CapsuleReader.open(capsule)) {
       List<Field> expected = source.schema().getFields();
-      List<Field> actual = columns == null ? reader.schema().getFields()
-          : reader.schema().getFields().stream().filter(f -> columns.contains(f.getName())).toList();
+      List<Field> actual = reader.schema().getFields();
+      if (columns != null) {
+        // In the order of --columns, as the Parquet side has them and the scan returns them.
+        actual = new ArrayList<>();
+        for (String name : columns) {
+          Field field = find(reader.schema().getFields(), name);
+          if (field == null) {
+            out.println("different: the Capsule file has no column '" + name + "'");
+            return 1;
+          }
+          actual.add(field);
+        }
+      }
       String schemaDifference = schemaDifference(expected, actual);
       if (schemaDifference != null) {
         out.println("different: " + schemaDifference);
@@ -77,6 +89,10 @@ final class VerifyCommand implements Callable<Integer> {
       out.printf("equal: %,d rows x %d columns, every value the same%n", source.rowsRead(), expected.size());
       return 0;
     }
+  }
+
+  private static Field find(List<Field> fields, String name) {
+    return fields.stream().filter(f -> f.getName().equals(name)).findFirst().orElse(null);
   }
 
   private static String schemaDifference(List<Field> expected, List<Field> actual) {

@@ -183,11 +183,55 @@ class ConvertCommandTest {
   }
 
   @Test
+  void inputsOfOneNameInDifferentDirectoriesAreRefusedBeforeAnythingIsConverted() throws IOException {
+    Path a = Files.createDirectories(dir.resolve("dir1")).resolve("a.parquet");
+    Path b = Files.createDirectories(dir.resolve("dir2")).resolve("a.parquet");
+    write(a, 0, 10);
+    write(b, 100, 20);
+    Path outDir = dir.resolve("same-names");
+    Result r = CapsuleCliTest.run("convert", "--overwrite", a.toString(), b.toString(), first.toString(), outDir.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("several inputs would convert to the same file: " + outDir.resolve("a.capsule")
+        + " from [" + a + ", " + b + "]"), r.err());
+    assertFalse(Files.exists(outDir.resolve("a.capsule")));
+    assertFalse(Files.exists(outDir.resolve("part-0.capsule")), "nothing is converted");
+
+    r = CapsuleCliTest.run("convert", first.toString(), first.toString(), outDir.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains(outDir.resolve("part-0.capsule") + " from [" + first + ", " + first + "]"), r.err());
+  }
+
+  @Test
+  void aColumnChosenTwiceIsRefusedByName() {
+    Path out = dir.resolve("twice.capsule");
+    Result r = CapsuleCliTest.run("convert", "--columns", "id,name,id", first.toString(), out.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("capsule: column 'id' is chosen twice in [id, name, id]"), r.err());
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void verifyComparesColumnsInTheOrderOfColumns() throws IOException {
+    Path all = dir.resolve("all-columns.capsule");
+    assertEquals(0, CapsuleCliTest.run("convert", first.toString(), all.toString()).code());
+    Result r = CapsuleCliTest.run("verify", "--columns", "tag,id", first.toString(), all.toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("equal: 3,000 rows x 2 columns"), r.out());
+
+    Path some = dir.resolve("name-and-id.capsule");
+    assertEquals(0, CapsuleCliTest.run("convert", "--columns", "name,id", first.toString(), some.toString()).code());
+    r = CapsuleCliTest.run("verify", "--columns", "id,day", first.toString(), some.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("different: the Capsule file has no column 'day'"), r.out());
+  }
+
+  @Test
   void helpExplainsInputsOutputsAndNestedColumns() {
     Result r = CapsuleCliTest.run("convert", "--help");
     assertEquals(0, r.code());
     assertTrue(r.out().contains("--merge"), r.out());
     assertTrue(r.out().contains("Nested columns"), r.out());
     assertTrue(r.out().contains("--int96-unit"), r.out());
+    assertTrue(r.out().contains("RAW"), "the help names every INT96 unit the README documents:\n" + r.out());
   }
 }

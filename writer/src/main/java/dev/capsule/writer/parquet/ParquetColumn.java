@@ -1,6 +1,8 @@
 package dev.capsule.writer.parquet;
 
 import dev.capsule.format.PhysicalLayout;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import org.apache.arrow.memory.ArrowBuf;
@@ -42,6 +44,10 @@ import org.apache.parquet.schema.Type;
  *       INTERVAL → interval[month_day_nano]; anything else → fixed_size_binary(w)
  * </ul>
  *
+ * A value the Arrow type cannot hold exactly is an error, never truncated: INT(8) and INT(16)
+ * values outside their range, decimals with more digits than their precision, fixed-width values
+ * of another length than the column declares.
+ *
  * Nested columns (lists, maps, structs, repeated fields) are refused: Capsule 1.x stores flat
  * columns only.
  */
@@ -49,6 +55,16 @@ final class ParquetColumn {
   /** Julian day number of 1970-01-01, the epoch INT96 days count from. */
   private static final long JULIAN_EPOCH_DAY = 2_440_588L;
   private static final long NANOS_PER_DAY = 86_400_000_000_000L;
+
+  /** 10^0 to 10^18: an int32- or int64-backed DECIMAL(p) holds unscaled values below 10^p. */
+  private static final long[] POWERS_OF_TEN = new long[19];
+
+  static {
+    POWERS_OF_TEN[0] = 1;
+    for (int i = 1; i < POWERS_OF_TEN.length; i++) {
+      POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
+    }
+  }
 
   private final ColumnDescriptor descriptor;
   private final Field field;
@@ -78,25 +94,51 @@ final class ParquetColumn {
     return field.getName();
   }
 
+  /** Whether the values go to a variable-width vector (utf8, binary), whose data grows with them. */
+  boolean isVariableWidth() {
+    return PhysicalLayout.of(field.getType()) == PhysicalLayout.VARIABLE;
+  }
+
   /**
-   * Copies {@code count} rows from the reader into rows [0, count) of the vector, whose buffers
-   * already hold room for them (variable-width data grows as needed).
+   * Copies {@code count} rows from the reader into rows [0, count) of a fixed-width vector, whose
+   * buffers already hold room for them. Variable-width columns go value by value, {@link #copyOne}.
    */
   void copy(ColumnReader reader, FieldVector vector, int count) {
     int maxDefinition = descriptor.getMaxDefinitionLevel();
-    // Variable-width setSafe marks the row valid itself; fixed-width copiers write data only.
-    ArrowBuf validity = vector instanceof BaseVariableWidthVector ? null : vector.getValidityBuffer();
+    ArrowBuf validity = vector.getValidityBuffer(); // the copiers write data only
     int row = 0;
     try {
       for (; row < count; row++) {
         if (reader.getCurrentDefinitionLevel() == maxDefinition) {
           copier.copy(reader, vector, row);
-          if (validity != null) {
-            BitVectorHelper.setBit(validity, row);
-          }
+          BitVectorHelper.setBit(validity, row);
         }
         reader.consume();
       }
+    } catch (RuntimeException e) {
+      throw new CopyFailure(row, e);
+    }
+  }
+
+  /**
+   * The length in bytes of the reader's current value, 0 for a null, without moving on: a batch of
+   * variable-width values ends before a value its data has no room for.
+   */
+  int currentLength(ColumnReader reader, int row) {
+    try {
+      return reader.getCurrentDefinitionLevel() == descriptor.getMaxDefinitionLevel() ? reader.getBinary().length() : 0;
+    } catch (RuntimeException e) {
+      throw new CopyFailure(row, e);
+    }
+  }
+
+  /** Copies the reader's current value into row {@code row} of a variable-width vector and moves on. */
+  void copyOne(ColumnReader reader, BaseVariableWidthVector vector, int row) {
+    try {
+      if (reader.getCurrentDefinitionLevel() == descriptor.getMaxDefinitionLevel()) {
+        copier.copy(reader, vector, row); // setSafe marks the row valid
+      }
+      reader.consume();
     } catch (RuntimeException e) {
       throw new CopyFailure(row, e);
     }
@@ -167,7 +209,7 @@ final class ParquetColumn {
         return mapInt64(logical, where);
       case INT96:
         if (int96 == Int96Unit.RAW) {
-          return new Mapping(new ArrowType.FixedSizeBinary(12), ParquetColumn::copyFixed);
+          return new Mapping(new ArrowType.FixedSizeBinary(12), fixedCopier(12));
         }
         return new Mapping(new ArrowType.Timestamp(int96.unit, null), int96Copier(int96, where));
       case BINARY: // BYTE_ARRAY
@@ -189,9 +231,8 @@ final class ParquetColumn {
       ArrowType arrow = new ArrowType.Int(bits, integer.isSigned());
       switch (bits) {
         case 8:
-          return new Mapping(arrow, (r, v, row) -> v.getDataBuffer().setByte(row, r.getInteger()));
         case 16:
-          return new Mapping(arrow, (r, v, row) -> v.getDataBuffer().setShort(2L * row, (short) r.getInteger()));
+          return narrowInt(arrow, integer);
         case 32:
           return new Mapping(arrow, ParquetColumn::copyInt32);
         default:
@@ -203,9 +244,23 @@ final class ParquetColumn {
         && ((TimeLogicalTypeAnnotation) logical).getUnit() == LogicalTypeAnnotation.TimeUnit.MILLIS) {
       return new Mapping(new ArrowType.Time(TimeUnit.MILLISECOND, 32), ParquetColumn::copyInt32);
     } else if (logical instanceof DecimalLogicalTypeAnnotation) {
-      return decimal((DecimalLogicalTypeAnnotation) logical, (r, v, row, width) -> setDecimal(v, row, r.getInteger(), width), where);
+      return decimal((DecimalLogicalTypeAnnotation) logical, (r, v, row, target) -> setDecimal(v, row, r.getInteger(), target), where);
     }
     throw unsupported(where, "INT32", logical);
+  }
+
+  /**
+   * INT(8) and INT(16), which INT32 stores in 32 bits: a value outside the declared width is an
+   * error, not truncated.
+   */
+  private static Mapping narrowInt(ArrowType arrow, IntLogicalTypeAnnotation type) {
+    int bits = type.getBitWidth();
+    int min = type.isSigned() ? -(1 << (bits - 1)) : 0;
+    int max = type.isSigned() ? (1 << (bits - 1)) - 1 : (1 << bits) - 1;
+    if (bits == 8) {
+      return new Mapping(arrow, (r, v, row) -> v.getDataBuffer().setByte(row, narrow(r.getInteger(), min, max, type)));
+    }
+    return new Mapping(arrow, (r, v, row) -> v.getDataBuffer().setShort(2L * row, narrow(r.getInteger(), min, max, type)));
   }
 
   private static Mapping mapInt64(LogicalTypeAnnotation logical, String where) throws ParquetInputException {
@@ -225,7 +280,7 @@ final class ParquetColumn {
       return new Mapping(new ArrowType.Timestamp(unit(timestamp.getUnit()), timestamp.isAdjustedToUTC() ? "UTC" : null),
           ParquetColumn::copyInt64);
     } else if (logical instanceof DecimalLogicalTypeAnnotation) {
-      return decimal((DecimalLogicalTypeAnnotation) logical, (r, v, row, width) -> setDecimal(v, row, r.getLong(), width), where);
+      return decimal((DecimalLogicalTypeAnnotation) logical, (r, v, row, target) -> setDecimal(v, row, r.getLong(), target), where);
     }
     throw unsupported(where, "INT64", logical);
   }
@@ -244,7 +299,8 @@ final class ParquetColumn {
       });
     }
     if (logical instanceof DecimalLogicalTypeAnnotation) {
-      return decimal((DecimalLogicalTypeAnnotation) logical, (r, v, row, width) -> setDecimal(v, row, r.getBinary(), width), where);
+      return decimal((DecimalLogicalTypeAnnotation) logical,
+          (r, v, row, target) -> setDecimal(v, row, r.getBinary().toByteBuffer(), target), where);
     }
     // No annotation, BSON, GEOMETRY, GEOGRAPHY, and annotations this parquet-java does not know.
     return new Mapping(ArrowType.Binary.INSTANCE, ParquetColumn::copyVariable);
@@ -252,11 +308,12 @@ final class ParquetColumn {
 
   private static Mapping mapFixed(int width, LogicalTypeAnnotation logical, String where) throws ParquetInputException {
     if (logical instanceof DecimalLogicalTypeAnnotation) {
-      return decimal((DecimalLogicalTypeAnnotation) logical, (r, v, row, w) -> setDecimal(v, row, r.getBinary(), w), where);
+      return decimal((DecimalLogicalTypeAnnotation) logical,
+          (r, v, row, target) -> setDecimal(v, row, fixedValue(r, width), target), where);
     }
     if (logical instanceof LogicalTypeAnnotation.Float16LogicalTypeAnnotation && width == 2) {
       // Parquet stores FLOAT16 little-endian, as Arrow does.
-      return new Mapping(new ArrowType.FloatingPoint(FloatingPointPrecision.HALF), ParquetColumn::copyFixed);
+      return new Mapping(new ArrowType.FloatingPoint(FloatingPointPrecision.HALF), fixedCopier(2));
     }
     if (logical instanceof LogicalTypeAnnotation.IntervalLogicalTypeAnnotation && width == 12) {
       return new Mapping(new ArrowType.Interval(IntervalUnit.MONTH_DAY_NANO), ParquetColumn::copyInterval);
@@ -268,15 +325,30 @@ final class ParquetColumn {
     if (logical instanceof LogicalTypeAnnotation.UUIDLogicalTypeAnnotation && width == 16) {
       // The canonical extension type arrow.uuid, in the form Arrow IPC stores it: its storage type
       // with the extension's name in the field metadata.
-      return new Mapping(new ArrowType.FixedSizeBinary(16), ParquetColumn::copyFixed,
+      return new Mapping(new ArrowType.FixedSizeBinary(16), fixedCopier(16),
           Map.of("ARROW:extension:name", "arrow.uuid", "ARROW:extension:metadata", ""));
     }
-    return new Mapping(new ArrowType.FixedSizeBinary(width), ParquetColumn::copyFixed);
+    return new Mapping(new ArrowType.FixedSizeBinary(width), fixedCopier(width));
   }
 
-  /** Writes an unscaled decimal value into a decimal vector of {@code width} bytes. */
+  /** Writes an unscaled decimal value into a decimal vector. */
   private interface DecimalCopier {
-    void copy(ColumnReader reader, FieldVector vector, int row, int width);
+    void copy(ColumnReader reader, FieldVector vector, int row, DecimalTarget target);
+  }
+
+  /**
+   * The decimal a column's values become: {@code width} bytes per value in the vector, and at most
+   * {@code precision} digits, that is unscaled values of magnitude below {@code limit} = 10^precision.
+   */
+  private record DecimalTarget(int width, int precision, int scale, BigInteger limit) {
+    DecimalTarget(int width, int precision, int scale) {
+      this(width, precision, scale, BigInteger.TEN.pow(precision));
+    }
+
+    IllegalStateException tooManyDigits(BigInteger unscaled) {
+      return new IllegalStateException("decimal " + new BigDecimal(unscaled, scale).toPlainString() + " has more than "
+          + precision + " digits, the precision of the column's DECIMAL(" + precision + ", " + scale + ")");
+    }
   }
 
   private static Mapping decimal(DecimalLogicalTypeAnnotation decimal, DecimalCopier copier, String where)
@@ -287,9 +359,9 @@ final class ParquetColumn {
           + "): Arrow decimals hold a precision of 1 to 76 digits");
     }
     int bits = precision <= 38 ? 128 : 256;
-    int width = bits / 8;
+    DecimalTarget target = new DecimalTarget(bits / 8, precision, decimal.getScale());
     return new Mapping(new ArrowType.Decimal(precision, decimal.getScale(), bits),
-        (r, v, row) -> copier.copy(r, v, row, width));
+        (r, v, row) -> copier.copy(r, v, row, target));
   }
 
   private static ParquetInputException unsupported(String where, String physical, LogicalTypeAnnotation logical) {
@@ -322,10 +394,31 @@ final class ParquetColumn {
     ((BaseVariableWidthVector) v).setSafe(row, bytes, bytes.position(), bytes.remaining());
   }
 
-  private static void copyFixed(ColumnReader r, FieldVector v, int row) {
+  /** Copies values of the column's declared width into a vector of that width. */
+  private static Copier fixedCopier(int width) {
+    return (r, v, row) -> v.getDataBuffer().setBytes((long) width * row, fixedValue(r, width));
+  }
+
+  /**
+   * The current value of a fixed-width column, checked to have the declared width: parquet-java
+   * does not check the lengths of DELTA_BYTE_ARRAY values, and a value of another length would
+   * be cut short or spill into its neighbours.
+   */
+  private static ByteBuffer fixedValue(ColumnReader r, int width) {
     ByteBuffer bytes = r.getBinary().toByteBuffer();
-    int width = bytes.remaining();
-    v.getDataBuffer().setBytes((long) width * row, bytes);
+    if (bytes.remaining() != width) {
+      throw new IllegalStateException("value of " + bytes.remaining() + " bytes in a column of " + width
+          + "-byte values");
+    }
+    return bytes;
+  }
+
+  /** An INT(8) or INT(16) value, checked to lie in [min, max]. */
+  private static int narrow(int value, int min, int max, IntLogicalTypeAnnotation type) {
+    if (value < min || value > max) {
+      throw new IllegalStateException("value " + value + " is outside the range of " + type + ", " + min + " to " + max);
+    }
+    return value;
   }
 
   private static void setBit(FieldVector v, int row, boolean value) {
@@ -334,7 +427,7 @@ final class ParquetColumn {
 
   /** Parquet INTERVAL: u32 months, u32 days, u32 milliseconds → i32 months, i32 days, i64 ns. */
   private static void copyInterval(ColumnReader r, FieldVector v, int row) {
-    ByteBuffer bytes = r.getBinary().toByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer bytes = fixedValue(r, 12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     int at = bytes.position();
     long months = Integer.toUnsignedLong(bytes.getInt(at));
     long days = Integer.toUnsignedLong(bytes.getInt(at + 4));
@@ -348,43 +441,61 @@ final class ParquetColumn {
     data.setLong(16L * row + 8, millis * 1_000_000L);
   }
 
-  /** Sign-extends a big-endian two's-complement unscaled value into a little-endian decimal. */
-  private static void setDecimal(FieldVector v, int row, Binary value, int width) {
-    ByteBuffer bytes = value.toByteBuffer();
-    int length = bytes.remaining();
+  /**
+   * Writes a big-endian two's-complement unscaled value (any length) into a little-endian decimal,
+   * sign-extended, after checking that it has no more digits than the precision.
+   */
+  private static void setDecimal(FieldVector v, int row, ByteBuffer bytes, DecimalTarget target) {
     int start = bytes.position();
-    if (length > width) {
-      // Wider than the decimal: the extra leading bytes must be pure sign extension.
-      byte sign = length == 0 ? 0 : (byte) (bytes.get(start + length - width) >> 7);
-      for (int i = 0; i < length - width; i++) {
-        if (bytes.get(start + i) != sign) {
-          throw new IllegalStateException("decimal of " + length + " bytes does not fit " + width + " bytes");
-        }
-      }
-      start += length - width;
-      length = width;
+    int length = bytes.remaining();
+    int sign = length == 0 ? 0 : bytes.get(start) >> 7; // 0 or -1
+    // Leading bytes that only repeat the sign carry no digits (FIXED_LEN_BYTE_ARRAY pads with them).
+    while (length > 1 && bytes.get(start) == sign && bytes.get(start + 1) >> 7 == sign) {
+      start++;
+      length--;
     }
+    if (length <= Long.BYTES) {
+      long unscaled = sign;
+      for (int i = 0; i < length; i++) {
+        unscaled = unscaled << 8 | (bytes.get(start + i) & 0xFF);
+      }
+      setDecimal(v, row, unscaled, target);
+      return;
+    }
+    byte[] magnitude = new byte[length];
+    bytes.get(start, magnitude);
+    BigInteger unscaled = new BigInteger(magnitude);
+    if (unscaled.abs().compareTo(target.limit()) >= 0) {
+      throw target.tooManyDigits(unscaled);
+    }
+    // Within the precision, so within the width: 10^38 < 2^127 and 10^76 < 2^255.
     ArrowBuf data = v.getDataBuffer();
-    long base = (long) width * row;
-    byte fill = length == 0 ? 0 : (byte) (bytes.get(start) >> 7);
-    for (int i = 0; i < width; i++) {
-      data.setByte(base + i, i < length ? bytes.get(start + length - 1 - i) : fill);
+    long base = (long) target.width() * row;
+    for (int i = 0; i < target.width(); i++) {
+      data.setByte(base + i, i < length ? magnitude[length - 1 - i] : sign);
     }
   }
 
-  private static void setDecimal(FieldVector v, int row, long unscaled, int width) {
+  private static void setDecimal(FieldVector v, int row, long unscaled, DecimalTarget target) {
+    // Any long fits 19 digits or more; below that, compare with 10^precision.
+    if (target.precision() < POWERS_OF_TEN.length) {
+      long limit = POWERS_OF_TEN[target.precision()];
+      if (unscaled >= limit || unscaled <= -limit) {
+        throw target.tooManyDigits(BigInteger.valueOf(unscaled));
+      }
+    }
     ArrowBuf data = v.getDataBuffer();
-    long base = (long) width * row;
+    long base = (long) target.width() * row;
     data.setLong(base, unscaled);
     long fill = unscaled >> 63;
-    for (int i = 8; i < width; i += 8) {
+    for (int i = 8; i < target.width(); i += 8) {
       data.setLong(base + i, fill);
     }
   }
 
   private static Copier int96Copier(Int96Unit unit, String where) {
     return (r, v, row) -> {
-      ByteBuffer bytes = r.getBinary().toByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer bytes = fixedValue(r, 12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
       long nanosOfDay = bytes.getLong(bytes.position());
       long julianDay = bytes.getInt(bytes.position() + 8); // signed, as Spark, Hive and Impala write it
       long days = julianDay - JULIAN_EPOCH_DAY;

@@ -38,12 +38,15 @@ public final class ParquetConverter {
    * How to convert.
    *
    * @param writer the Capsule writer's options (row group size, forced encodings, ...)
-   * @param batchRows rows moved from Parquet to Capsule at a time
+   * @param batchRows rows moved from Parquet to Capsule at a time, at most
+   * @param batchBytes bytes of variable-width values (strings, binaries) moved at a time, at most,
+   *     unless one row alone has more: large values end a batch early
    * @param int96 the timestamp unit INT96 values become
    * @param columns the columns to convert, in this order; null for all
    */
-  public record Options(WriterOptions writer, int batchRows, Int96Unit int96, List<String> columns) {
+  public record Options(WriterOptions writer, int batchRows, long batchBytes, Int96Unit int96, List<String> columns) {
     public static final int DEFAULT_BATCH_ROWS = 1 << 16;
+    public static final long DEFAULT_BATCH_BYTES = ParquetSource.DEFAULT_BATCH_BYTES;
 
     public Options {
       Objects.requireNonNull(writer, "writer");
@@ -51,23 +54,30 @@ public final class ParquetConverter {
       if (batchRows <= 0) {
         throw new IllegalArgumentException("batchRows must be positive: " + batchRows);
       }
+      if (batchBytes <= 0) {
+        throw new IllegalArgumentException("batchBytes must be positive: " + batchBytes);
+      }
       columns = columns == null ? null : List.copyOf(columns);
     }
 
     public static Options defaults() {
-      return new Options(WriterOptions.defaults(), DEFAULT_BATCH_ROWS, Int96Unit.NANOSECOND, null);
+      return new Options(WriterOptions.defaults(), DEFAULT_BATCH_ROWS, DEFAULT_BATCH_BYTES, Int96Unit.NANOSECOND, null);
     }
 
     public Options withWriter(WriterOptions options) {
-      return new Options(options, batchRows, int96, columns);
+      return new Options(options, batchRows, batchBytes, int96, columns);
+    }
+
+    public Options withBatchBytes(long bytes) {
+      return new Options(writer, batchRows, bytes, int96, columns);
     }
 
     public Options withInt96(Int96Unit unit) {
-      return new Options(writer, batchRows, unit, columns);
+      return new Options(writer, batchRows, batchBytes, unit, columns);
     }
 
     public Options withColumns(List<String> names) {
-      return new Options(writer, batchRows, int96, names);
+      return new Options(writer, batchRows, batchBytes, int96, names);
     }
   }
 
@@ -130,7 +140,7 @@ public final class ParquetConverter {
       long done = 0;
       for (ParquetSource source : sources) {
         int rows;
-        while ((rows = source.nextBatch(batch, options.batchRows())) > 0) {
+        while ((rows = source.nextBatch(batch, options.batchRows(), options.batchBytes())) > 0) {
           writer.write(batch);
           done += rows;
           progress.rowsDone(done, total);

@@ -4,9 +4,14 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.apache.arrow.vector.BaseValueVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -42,6 +47,15 @@ import org.apache.parquet.schema.Type;
  * column and row.
  */
 public final class ParquetSource implements AutoCloseable {
+  /**
+   * The variable-width bytes (strings, binaries) a batch holds at most unless one row alone has
+   * more: a batch of 64K rows of large values would pass the 2 GiB an Arrow vector holds.
+   */
+  public static final long DEFAULT_BATCH_BYTES = 64L << 20;
+
+  /** The most bytes an Arrow variable-width vector's data can hold: int32 offsets, or less if configured. */
+  static final long ARROW_VECTOR_BYTES = Math.min(BaseValueVector.MAX_ALLOCATION_SIZE, Integer.MAX_VALUE);
+
   /** Parquet key/value metadata that describes the Parquet file itself, not the data: not carried over. */
   private static final String ARROW_SCHEMA_KEY = "ARROW:schema";
 
@@ -51,6 +65,10 @@ public final class ParquetSource implements AutoCloseable {
   private final List<ParquetColumn> columns;
   private final Schema schema;
   private final String createdBy;
+  /** The columns whose values go to variable-width vectors, which {@link #nextBatch} bounds by bytes. */
+  private final int[] variableWidth;
+  /** {@link #ARROW_VECTOR_BYTES}; lower in tests, which cannot write values of gigabytes. */
+  private long vectorBytes = ARROW_VECTOR_BYTES;
 
   private ColumnReader[] readers;
   private int rowGroup = -1;
@@ -65,6 +83,8 @@ public final class ParquetSource implements AutoCloseable {
     this.columns = columns;
     this.schema = schema;
     this.createdBy = createdBy;
+    this.variableWidth = IntStream.range(0, columns.size())
+        .filter(c -> columns.get(c).isVariableWidth()).toArray();
   }
 
   /** All columns; INT96 timestamps in nanoseconds. */
@@ -85,6 +105,7 @@ public final class ParquetSource implements AutoCloseable {
    * @throws NoSuchFileException if there is no such file
    * @throws ParquetInputException if parquet-java cannot read the footer, a column does not exist,
    *     or a chosen column has no faithful Arrow mapping (nested columns)
+   * @throws IllegalArgumentException if {@code columns} names a column twice
    */
   public static ParquetSource open(Path file, List<String> columns, Int96Unit int96) throws IOException {
     String path = file.toString();
@@ -127,7 +148,12 @@ public final class ParquetSource implements AutoCloseable {
       return fileSchema.getFields();
     }
     List<Type> chosen = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
     for (String name : names) {
+      // A column chosen twice would make two Arrow fields of one name, which no file can hold.
+      if (!seen.add(name)) {
+        throw new IllegalArgumentException("column '" + name + "' is chosen twice in " + names);
+      }
       if (!fileSchema.containsField(name)) {
         List<String> known = fileSchema.getFields().stream().map(Type::getName).toList();
         throw new ParquetInputException(path, "no column '" + name + "'; the file has " + known);
@@ -174,20 +200,40 @@ public final class ParquetSource implements AutoCloseable {
     return reader.getRowGroups().size();
   }
 
+  /** Lowers the bytes a variable-width vector may hold, so tests can reach the bound without gigabytes. */
+  void limitVectorBytes(long bytes) {
+    vectorBytes = bytes;
+  }
+
   /** The software that wrote the file, as its footer says. */
   public String createdBy() {
     return createdBy;
   }
 
   /**
-   * Fills {@code root} (made from {@link #schema()}) with up to {@code maxRows} next rows; a batch
-   * never spans two row groups.
-   *
-   * @return the rows in the batch, 0 at the end of the file
+   * Fills {@code root} (made from {@link #schema()}) with up to {@code maxRows} next rows, as
+   * {@link #nextBatch(VectorSchemaRoot, int, long)} with {@link #DEFAULT_BATCH_BYTES}.
    */
   public int nextBatch(VectorSchemaRoot root, int maxRows) throws IOException {
+    return nextBatch(root, maxRows, DEFAULT_BATCH_BYTES);
+  }
+
+  /**
+   * Fills {@code root} (made from {@link #schema()}) with up to {@code maxRows} next rows; a batch
+   * never spans two row groups, and ends early before a row whose variable-width values (utf8,
+   * binary) would take the batch's total past {@code maxBytes}, or a column's past what an Arrow
+   * vector holds. A batch holds at least one row, however large.
+   *
+   * @return the rows in the batch, 0 at the end of the file
+   * @throws ParquetInputException if a value cannot be read or converted, or is larger than an
+   *     Arrow vector holds
+   */
+  public int nextBatch(VectorSchemaRoot root, int maxRows, long maxBytes) throws IOException {
     if (maxRows <= 0) {
       throw new IllegalArgumentException("maxRows must be positive: " + maxRows);
+    }
+    if (maxBytes <= 0) {
+      throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
     }
     while (rowsLeftInGroup == 0) {
       if (!nextRowGroup()) {
@@ -195,25 +241,93 @@ public final class ParquetSource implements AutoCloseable {
         return 0;
       }
     }
-    int count = (int) Math.min(maxRows, rowsLeftInGroup);
+    // Variable-width columns first, row by row, to learn where the bytes end the batch; then the
+    // fixed-width ones, a column at a time, for that many rows.
+    int count = copyVariableWidth(root, (int) Math.min(maxRows, rowsLeftInGroup), maxBytes);
     for (int c = 0; c < columns.size(); c++) {
-      FieldVector vector = root.getVector(c);
-      vector.setInitialCapacity(count);
-      vector.allocateNew();
-      try {
-        columns.get(c).copy(readers[c], vector, count);
-      } catch (ParquetColumn.CopyFailure e) {
-        throw new ParquetInputException(where(c) + ", row " + (rowsRead + e.row), describe(e.getCause()), e.getCause());
-      } catch (RuntimeException e) {
-        throw new ParquetInputException(where(c) + ", rows " + rowsRead + " to " + (rowsRead + count),
-            "parquet-java failed to decode the column: " + describe(e), e);
+      if (!columns.get(c).isVariableWidth()) {
+        copyFixedWidth(c, root.getVector(c), count);
       }
-      vector.setValueCount(count);
+      root.getVector(c).setValueCount(count);
     }
     root.setRowCount(count);
     rowsLeftInGroup -= count;
     rowsRead += count;
     return count;
+  }
+
+  /** Copies up to {@code maxRows} rows of every variable-width column; returns how many. */
+  private int copyVariableWidth(VectorSchemaRoot root, int maxRows, long maxBytes) throws ParquetInputException {
+    for (int c : variableWidth) {
+      FieldVector vector = root.getVector(c);
+      vector.setInitialCapacity(maxRows);
+      vector.allocateNew();
+    }
+    if (variableWidth.length == 0) {
+      return maxRows;
+    }
+    long[] columnBytes = new long[variableWidth.length];
+    int[] lengths = new int[variableWidth.length];
+    long batchBytes = 0;
+    for (int row = 0; row < maxRows; row++) {
+      long rowBytes = 0;
+      for (int i = 0; i < variableWidth.length; i++) {
+        int length = currentLength(variableWidth[i], row);
+        lengths[i] = length;
+        if (length > vectorBytes) {
+          throw new ParquetInputException(where(variableWidth[i]) + ", row " + (rowsRead + row), "a value of " + length
+              + " bytes is larger than an Arrow vector holds (" + vectorBytes + " bytes); Capsule cannot convert it");
+        }
+        if (columnBytes[i] + length > vectorBytes) {
+          return row; // row > 0: the column holds values already
+        }
+        rowBytes += length;
+      }
+      if (row > 0 && batchBytes + rowBytes > maxBytes) {
+        return row;
+      }
+      for (int i = 0; i < variableWidth.length; i++) {
+        int c = variableWidth[i];
+        copyOne(c, (BaseVariableWidthVector) root.getVector(c), row);
+        columnBytes[i] += lengths[i];
+      }
+      batchBytes += rowBytes;
+    }
+    return maxRows;
+  }
+
+  /** The length of a variable-width column's current value, 0 for a null. */
+  private int currentLength(int column, int row) throws ParquetInputException {
+    try {
+      return columns.get(column).currentLength(readers[column], row);
+    } catch (ParquetColumn.CopyFailure e) {
+      throw copyFailure(column, e);
+    }
+  }
+
+  private void copyOne(int column, BaseVariableWidthVector vector, int row) throws ParquetInputException {
+    try {
+      columns.get(column).copyOne(readers[column], vector, row);
+    } catch (ParquetColumn.CopyFailure e) {
+      throw copyFailure(column, e);
+    }
+  }
+
+  private void copyFixedWidth(int column, FieldVector vector, int count) throws ParquetInputException {
+    vector.setInitialCapacity(count);
+    vector.allocateNew();
+    try {
+      columns.get(column).copy(readers[column], vector, count);
+    } catch (ParquetColumn.CopyFailure e) {
+      throw copyFailure(column, e);
+    } catch (RuntimeException e) {
+      throw new ParquetInputException(where(column) + ", rows " + rowsRead + " to " + (rowsRead + count),
+          "parquet-java failed to decode the column: " + describe(e), e);
+    }
+  }
+
+  private ParquetInputException copyFailure(int column, ParquetColumn.CopyFailure e) {
+    return new ParquetInputException(where(column) + ", row " + (rowsRead + e.row), describe(e.getCause()), e.getCause());
   }
 
   private boolean nextRowGroup() throws IOException {
@@ -228,6 +342,10 @@ public final class ParquetSource implements AutoCloseable {
       return false;
     }
     rowGroup++;
+    if (pages.getRowCount() < 0) {
+      throw new ParquetInputException(ParquetInputException.where(path, rowGroup, null),
+          "the footer gives the row group " + pages.getRowCount() + " rows");
+    }
     rowsLeftInGroup = pages.getRowCount();
     ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages, new IgnoringConverter(requested.getFieldCount()),
         requested, createdBy);
