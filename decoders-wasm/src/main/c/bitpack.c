@@ -29,6 +29,14 @@ typedef struct {
 
 static int bitpack_open(capsule_chunk *c, cursor *cur) {
   bitpack_state *s = (bitpack_state *)c;
+  /* The chunk header accepts every FIXEDw other than the word widths (for FIXED32); refuse the
+   * other widths before reading the payload, so that a short FIXED3 chunk is reported as
+   * unsupported rather than truncated. */
+  u32 w = c->width;
+  if (w != 1 && w != 2 && w != 4 && w != 8 && w != 16 && w != 32)
+    return FAIL1(CAPSULE_ECORRUPT,
+                 "layout code % is not supported by this encoding (supported: FIXED1, FIXED2, FIXED4, "
+                 "FIXED8, FIXED16, FIXED32)", c->width);
   u64 header_pos = cur->pos;
   const u8 *h = take(cur, 16, "bitpack header");
   if (!h) return CAPSULE_ECORRUPT;
@@ -40,11 +48,6 @@ static int bitpack_open(capsule_chunk *c, cursor *cur) {
   if ((load_u64(h + 8) >> 8) != 0)
     return FAIL2(CAPSULE_ECORRUPT, "reserved bytes at offsets %..% must be 0", header_pos + 9,
                  header_pos + 15);
-  u32 w = c->width;
-  if (w != 1 && w != 2 && w != 4 && w != 8 && w != 16 && w != 32)
-    return FAIL1(CAPSULE_ECORRUPT,
-                 "layout code % is not supported by this encoding (supported: FIXED1, FIXED2, FIXED4, "
-                 "FIXED8, FIXED16, FIXED32)", c->width);
   u64 packed_len = ceil8((u64)c->n * s->bits);
   u64 packed_pos = cur->pos;
   s->packed = take(cur, packed_len + 8, "packed deltas and padding");

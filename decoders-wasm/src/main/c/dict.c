@@ -1,6 +1,6 @@
 /*
- * dict.c - decoder module `dict` for the encoding `capsule.dict` (dictionary). Layouts FIXED1..
- * FIXED16 and VARIABLE.
+ * dict.c - decoder module `dict` for the encoding `capsule.dict` (dictionary). Layouts FIXEDw for
+ * every w (1..254) and VARIABLE; not BIT.
  *
  * Payload (see format-spec/SPEC.md):
  *   u32 dict_size d (d >= 1 if n > 0)

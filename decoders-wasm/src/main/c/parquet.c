@@ -281,13 +281,21 @@ static int tr_skip(tr *t, u32 type, u32 depth) {
   }
 }
 
-/* The fields of a PageHeader this decoder reads; ABSENT when not present. */
+/* The fields of a PageHeader this decoder reads; ABSENT when not present. Each sub-header has its
+ * own fields: a page may carry the sub-headers of other page types, and only the one matching
+ * `type` is used (as parquet-java does), so they must not overwrite each other. */
 #define ABSENT INT32_MIN
 typedef struct {
+  i32 num_values, encoding, def_encoding; /* def_encoding: DataPageHeader only */
+} dph_fields;                             /* DataPageHeader (field 5), DictionaryPageHeader (7) */
+typedef struct {
+  i32 num_values, num_nulls, num_rows, encoding, def_len, rep_len, is_compressed;
+} v2_fields; /* DataPageHeaderV2 (field 8) */
+typedef struct {
   i32 type, uncomp, comp;
-  i32 dph, dict, v2; /* which sub-header was present (1) */
-  i32 num_values, encoding, def_encoding; /* DataPageHeader, DictionaryPageHeader (num_values, encoding) */
-  i32 num_rows, num_nulls, def_len, rep_len, is_compressed; /* DataPageHeaderV2 */
+  i32 has_dph, has_dict, has_v2; /* which sub-header was present (1) */
+  dph_fields dph, dict;
+  v2_fields v2;
 } page_header;
 
 static NOINLINE int tr_field_type_error(const tr *t, const char *st, i32 id, u32 type) {
@@ -309,7 +317,7 @@ static int tr_bool_field(tr *t, const char *st, i32 id, u32 type, i32 *out) {
 }
 
 /* DataPageHeader (v1, dict = 0) or DictionaryPageHeader (dict = 1). */
-static int parse_dph(tr *t, page_header *h, int dict) {
+static int parse_dph(tr *t, dph_fields *h, int dict) {
   const char *st = dict ? "DictionaryPageHeader" : "DataPageHeader";
   i32 last = 0, id, ignored;
   u32 type;
@@ -333,7 +341,7 @@ static int parse_dph(tr *t, page_header *h, int dict) {
   }
 }
 
-static int parse_v2(tr *t, page_header *h) {
+static int parse_v2(tr *t, v2_fields *h) {
   const char *st = "DataPageHeaderV2";
   i32 last = 0, id;
   u32 type;
@@ -376,9 +384,13 @@ static NOINLINE int negative_field(u64 pos, const char *what) {
 }
 
 static int parse_page_header(tr *t, page_header *h) {
-  for (i32 *f = &h->type; f <= &h->is_compressed; f++) *f = ABSENT;
-  h->dph = h->dict = h->v2 = 0;
-  h->is_compressed = 1;
+  const dph_fields no_dph = {ABSENT, ABSENT, ABSENT};
+  const v2_fields no_v2 = {ABSENT, ABSENT, ABSENT, ABSENT, ABSENT, ABSENT, 1}; /* is_compressed: true */
+  h->type = h->uncomp = h->comp = ABSENT;
+  h->has_dph = h->has_dict = h->has_v2 = 0;
+  h->dph = no_dph;
+  h->dict = no_dph;
+  h->v2 = no_v2;
   i32 last = 0, id, ignored;
   u32 type;
   for (;;) {
@@ -391,16 +403,16 @@ static int parse_page_header(tr *t, page_header *h) {
       case 3: rc = tr_i32_field(t, "PageHeader", id, type, &h->comp); break;
       case 4: rc = tr_i32_field(t, "PageHeader", id, type, &ignored); break; /* crc */
       case 5:
-        rc = sub_header(t, id, type, &h->dph);
-        if (!rc) rc = parse_dph(t, h, 0);
+        rc = sub_header(t, id, type, &h->has_dph);
+        if (!rc) rc = parse_dph(t, &h->dph, 0);
         break;
       case 7:
-        rc = sub_header(t, id, type, &h->dict);
-        if (!rc) rc = parse_dph(t, h, 1);
+        rc = sub_header(t, id, type, &h->has_dict);
+        if (!rc) rc = parse_dph(t, &h->dict, 1);
         break;
       case 8:
-        rc = sub_header(t, id, type, &h->v2);
-        if (!rc) rc = parse_v2(t, h);
+        rc = sub_header(t, id, type, &h->has_v2);
+        if (!rc) rc = parse_v2(t, &h->v2);
         break;
       default: rc = tr_skip(t, type, 1); break;
     }
@@ -440,17 +452,20 @@ typedef struct {
   u32 header_pos, body_pos, comp_size, uncomp_size, num_values;
 } dict_page;
 
-/* Checks a data page header and fills e (except first_row). */
+/* Checks a data page header and fills e (except first_row). Only the sub-header matching the page
+ * type is read; a sub-header of another page type is ignored. */
 static NOINLINE int check_data_page(const pq_state *s, const page_header *h, u64 pos, u64 body,
                            page_entry *e) {
   int v2 = h->type == PAGE_DATA_V2;
-  if (v2 ? h->v2 != 1 : h->dph != 1)
+  if (v2 ? h->has_v2 != 1 : h->has_dph != 1)
     return FAIL2(CAPSULE_ECORRUPT, "data page at offset % lacks its %", pos, v2 ? 8 : 5);
   const char *st = v2 ? "DataPageHeaderV2" : "DataPageHeader";
-  if (h->num_values == ABSENT) return missing_field(pos, st, "num_values");
-  if (h->encoding == ABSENT) return missing_field(pos, st, "encoding");
-  if (h->num_values < 0) return negative_field(pos, "num_values");
-  u32 enc = (u32)h->encoding;
+  const i32 num_values = v2 ? h->v2.num_values : h->dph.num_values;
+  const i32 encoding = v2 ? h->v2.encoding : h->dph.encoding;
+  if (num_values == ABSENT) return missing_field(pos, st, "num_values");
+  if (encoding == ABSENT) return missing_field(pos, st, "encoding");
+  if (num_values < 0) return negative_field(pos, "num_values");
+  u32 enc = (u32)encoding;
   if (enc != ENC_PLAIN && enc != ENC_PLAIN_DICTIONARY && enc != ENC_RLE_DICTIONARY)
     return FAILS(CAPSULE_ECORRUPT, "data page at offset % uses encoding % ($), which capsule.parquet does not support",
                  encoding_name(enc), pos, enc, 0, 0);
@@ -465,11 +480,12 @@ static NOINLINE int check_data_page(const pq_state *s, const page_header *h, u64
   e->v2 = (u8)v2;
   e->pad = 0;
   if (!v2) {
-    if (h->def_encoding == ABSENT) return missing_field(pos, st, "definition_level_encoding");
-    if (s->max_def == 1 && h->def_encoding != ENC_RLE)
+    const dph_fields *d = &h->dph;
+    if (d->def_encoding == ABSENT) return missing_field(pos, st, "definition_level_encoding");
+    if (s->max_def == 1 && d->def_encoding != ENC_RLE)
       return FAIL2(CAPSULE_ECORRUPT, "data page at offset %: definition_level_encoding % is not RLE (3)", pos,
-                   (u32)h->def_encoding);
-    e->rows = (u32)h->num_values;
+                   (u32)d->def_encoding);
+    e->rows = (u32)num_values;
     e->levels_len = 0;
     e->compressed = s->codec != CODEC_UNCOMPRESSED;
     if (s->codec == CODEC_UNCOMPRESSED && h->comp != h->uncomp)
@@ -482,25 +498,26 @@ static NOINLINE int check_data_page(const pq_state *s, const page_header *h, u64
     }
     return CAPSULE_OK;
   }
-  if (h->num_rows == ABSENT) return missing_field(pos, st, "num_rows");
-  if (h->def_len == ABSENT) return missing_field(pos, st, "definition_levels_byte_length");
-  if (h->num_rows < 0) return negative_field(pos, "num_rows");
-  if (h->def_len < 0) return negative_field(pos, "definition_levels_byte_length");
-  if (h->num_values != h->num_rows)
+  const v2_fields *d = &h->v2;
+  if (d->num_rows == ABSENT) return missing_field(pos, st, "num_rows");
+  if (d->def_len == ABSENT) return missing_field(pos, st, "definition_levels_byte_length");
+  if (d->num_rows < 0) return negative_field(pos, "num_rows");
+  if (d->def_len < 0) return negative_field(pos, "definition_levels_byte_length");
+  if (d->num_values != d->num_rows)
     return FAIL3(CAPSULE_ECORRUPT, "data page v2 at offset %: num_values % != num_rows % (nested data is not supported)",
-                 pos, h->num_values, h->num_rows);
-  if (h->rep_len != 0 && h->rep_len != ABSENT)
+                 pos, d->num_values, d->num_rows);
+  if (d->rep_len != 0 && d->rep_len != ABSENT)
     return FAIL2(CAPSULE_ECORRUPT, "data page v2 at offset %: repetition_levels_byte_length is %, must be 0", pos,
-                 (u32)h->rep_len);
-  if (s->max_def == 0 && h->def_len != 0)
+                 (u32)d->rep_len);
+  if (s->max_def == 0 && d->def_len != 0)
     return FAIL3(CAPSULE_ECORRUPT, "data page v2 at offset %: definition_levels_byte_length % is wrong for max definition level %",
-                 pos, h->def_len, s->max_def);
-  if (h->def_len > h->comp || h->def_len > h->uncomp)
+                 pos, d->def_len, s->max_def);
+  if (d->def_len > h->comp || d->def_len > h->uncomp)
     return FAIL3(CAPSULE_ECORRUPT, "data page v2 at offset %: definition_levels_byte_length % exceeds the page size %",
-                 pos, h->def_len, h->comp);
-  e->rows = (u32)h->num_rows;
-  e->levels_len = (u32)h->def_len;
-  e->compressed = s->codec != CODEC_UNCOMPRESSED && h->is_compressed != 0;
+                 pos, d->def_len, h->comp);
+  e->rows = (u32)d->num_rows;
+  e->levels_len = (u32)d->def_len;
+  e->compressed = s->codec != CODEC_UNCOMPRESSED && d->is_compressed != 0;
   if (!e->compressed && h->comp != h->uncomp)
     return FAIL3(CAPSULE_ECORRUPT, "data page v2 at offset % is not compressed but compressed_page_size % != uncompressed_page_size %",
                  pos, h->comp, h->uncomp);
@@ -509,17 +526,18 @@ static NOINLINE int check_data_page(const pq_state *s, const page_header *h, u64
 
 static int check_dict_page(const pq_state *s, const page_header *h, u64 pos, u64 body,
                            u32 data_pages, dict_page *d) {
-  if (h->dict != 1) return FAIL1(CAPSULE_ECORRUPT, "dictionary page at offset % lacks its header (field 7)", pos);
+  const dph_fields *f = &h->dict;
+  if (h->has_dict != 1) return FAIL1(CAPSULE_ECORRUPT, "dictionary page at offset % lacks its header (field 7)", pos);
   if (d->present) return FAIL1(CAPSULE_ECORRUPT, "second dictionary page at offset %", pos);
   if (data_pages) return FAIL1(CAPSULE_ECORRUPT, "dictionary page at offset % comes after a data page", pos);
   if (s->ptype == PT_BOOLEAN)
     return FAIL1(CAPSULE_ECORRUPT, "dictionary page at offset % in a BOOLEAN column", pos);
-  if (h->num_values == ABSENT) return missing_field(pos, "DictionaryPageHeader", "num_values");
-  if (h->encoding == ABSENT) return missing_field(pos, "DictionaryPageHeader", "encoding");
-  if (h->num_values < 0) return negative_field(pos, "num_values");
-  if (h->encoding != ENC_PLAIN && h->encoding != ENC_PLAIN_DICTIONARY)
+  if (f->num_values == ABSENT) return missing_field(pos, "DictionaryPageHeader", "num_values");
+  if (f->encoding == ABSENT) return missing_field(pos, "DictionaryPageHeader", "encoding");
+  if (f->num_values < 0) return negative_field(pos, "num_values");
+  if (f->encoding != ENC_PLAIN && f->encoding != ENC_PLAIN_DICTIONARY)
     return FAIL2(CAPSULE_ECORRUPT, "dictionary page at offset % has encoding %; PLAIN (0) or PLAIN_DICTIONARY (2) expected",
-                 pos, (u32)h->encoding);
+                 pos, (u32)f->encoding);
   if (s->codec == CODEC_UNCOMPRESSED && h->comp != h->uncomp)
     return FAIL3(CAPSULE_ECORRUPT, "uncompressed dictionary page at offset % has compressed_page_size % != uncompressed_page_size %",
                  pos, h->comp, h->uncomp);
@@ -528,7 +546,7 @@ static int check_dict_page(const pq_state *s, const page_header *h, u64 pos, u64
   d->body_pos = (u32)body;
   d->comp_size = (u32)h->comp;
   d->uncomp_size = (u32)h->uncomp;
-  d->num_values = (u32)h->num_values;
+  d->num_values = (u32)f->num_values;
   return CAPSULE_OK;
 }
 
@@ -1109,39 +1127,20 @@ static NOINLINE void scatter_bits(u8 *out, const u8 *dense, const u8 *valid, u32
 }
 
 /*
- * Gather: out[i] = dict[idx[i]] for i in [0, k), w-byte values. The dictionary has SLACK spare
- * bytes, so values narrower than 8 bytes are read with one 8-byte load.
+ * Gather: out[i] = dict[idx[i]] for i in [0, k), w-byte values, for the widths other than 1, 2, 4
+ * and 8 (those are gathered while unpacking, without an index array: decode_dict_fixed). FIXED12
+ * and FIXED16, the common ones, get copies specialized for their width.
  */
 static ALWAYS_INLINE void gather(u8 *out, const u32 *idx, const u8 *dict, u32 k, const u32 w) {
-  u32 i = 0;
-  if (w == 1 || w == 2 || w == 4 || w == 8) {
-#pragma clang loop unroll_count(2)
-    for (; i + 8 <= k; i += 8) {
-      u64 v[8];
-#pragma clang loop unroll(full)
-      for (u32 q = 0; q < 8; q++) v[q] = load_u64(dict + (u64)idx[i + q] * w);
-      store_group(out + (u64)i * w, v, w);
-    }
-  }
-  for (; i < k; i++) copy_w(out + (u64)i * w, dict + (u64)idx[i] * w, w);
+  for (u32 i = 0; i < k; i++) copy_w(out + (u64)i * w, dict + (u64)idx[i] * w, w);
 }
 
-#define GATHER(W) \
-  static NOINLINE void gather_##W(u8 *o, const u32 *x, const u8 *d, u32 k) { gather(o, x, d, k, W); }
-GATHER(1)
-GATHER(2)
-GATHER(4)
-GATHER(8)
-GATHER(12)
-GATHER(16)
+static NOINLINE void gather_12(u8 *o, const u32 *x, const u8 *d, u32 k) { gather(o, x, d, k, 12); }
+static NOINLINE void gather_16(u8 *o, const u32 *x, const u8 *d, u32 k) { gather(o, x, d, k, 16); }
 static NOINLINE void gather_any(u8 *o, const u32 *x, const u8 *d, u32 k, u32 w) { gather(o, x, d, k, w); }
 
 static void gather_values(u8 *o, const u32 *x, const u8 *d, u32 k, u32 w) {
   switch (w) {
-    case 1: gather_1(o, x, d, k); break;
-    case 2: gather_2(o, x, d, k); break;
-    case 4: gather_4(o, x, d, k); break;
-    case 8: gather_8(o, x, d, k); break;
     case 12: gather_12(o, x, d, k); break;
     case 16: gather_16(o, x, d, k); break;
     default: gather_any(o, x, d, k, w); break;
@@ -1539,11 +1538,12 @@ static int page_body(pq_state *s, u32 body_pos, u32 comp, u32 uncomp, int compre
   return rc;
 }
 
+/* Decodes the dictionary page into s->dict (and s->dict_data). A compressed page is decompressed
+ * into the data pages' buffer s->decomp, which the dictionary no longer needs once decoded. */
 static int open_dictionary(pq_state *s, const dict_page *dp) {
-  scratch tmp = {0, 0};
   const u8 *in;
   int rc = page_body(s, dp->body_pos, dp->comp_size, dp->uncomp_size,
-                     s->codec != CODEC_UNCOMPRESSED, dp->header_pos, &tmp, &in);
+                     s->codec != CODEC_UNCOMPRESSED, dp->header_pos, &s->decomp, &in);
   if (rc) return rc;
   u64 len = dp->uncomp_size;
   u32 d = dp->num_values;
@@ -1564,6 +1564,11 @@ static int open_dictionary(pq_state *s, const dict_page *dp) {
     s->dict = t;
     return CAPSULE_OK;
   }
+  /* Every PLAIN BYTE_ARRAY value takes at least its 4 length bytes: check before allocating the
+   * offsets, so that a huge num_values is reported as corrupt, not as out of memory. */
+  if (4 * (u64)d > len)
+    return FAIL4(CAPSULE_ECORRUPT, "dictionary page at offset %: % values need at least % bytes, the page has %",
+                 dp->header_pos, d, 4 * (u64)d, len);
   u8 *offs = persist_alloc(4 * ((u64)d + 1) + SLACK);
   u8 *data = offs ? persist_alloc(len + SLACK) : 0;
   if (!data) return FAIL0(CAPSULE_ENOMEM, "out of memory: cannot allocate the dictionary");

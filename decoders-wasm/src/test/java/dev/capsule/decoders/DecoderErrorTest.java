@@ -147,6 +147,19 @@ class DecoderErrorTest {
     assertOpenFails("dict", with(dict, 4, 0), "layout code 0 is not supported");
   }
 
+  /** The layout is refused before the payload is read: a short chunk is not reported as truncated. */
+  @Test
+  void unsupportedLayoutIsReportedBeforeTruncation() {
+    byte[] bitpack = Chunks.bitpack(column("bitpack", FIXED1, 10, 3));
+    for (int length : new int[] {8, 12, 23}) { // bare header, part of the 16-byte bitpack header, short deltas
+      for (PhysicalLayout bad : new PhysicalLayout[] {PhysicalLayout.fixed(3), PhysicalLayout.fixed(12)}) {
+        byte[] chunk = with(Arrays.copyOf(bitpack, length), 4, bad.code());
+        chunk[5] = 0; // no validity bitmap: the payload starts at offset 8
+        assertOpenFails("bitpack", chunk, "layout code " + bad.code() + " is not supported by this encoding");
+      }
+    }
+  }
+
   @TestFactory
   Stream<DynamicTest> callerErrors() {
     List<DynamicTest> tests = new ArrayList<>();

@@ -256,6 +256,51 @@ class ParquetErrorTest {
         "page header at offset 41: PageHeader lacks type");
   }
 
+  /**
+   * A page may carry the sub-headers of other page types besides its own (fields 5, 7 and 8):
+   * only the one matching its type counts, as in parquet-java. The others must not change its row
+   * count or encoding.
+   */
+  @Test
+  void subHeadersOfOtherPageTypesAreIgnored() {
+    DictionaryPageHeader otherDict = new DictionaryPageHeader(99, Encoding.RLE);
+    DataPageHeaderV2 otherV2 = new DataPageHeaderV2(7, 0, 7, Encoding.DELTA_BINARY_PACKED, 0, 0);
+    DataPageHeader otherV1 = new DataPageHeader(99, Encoding.DELTA_BINARY_PACKED, Encoding.BIT_PACKED, Encoding.RLE);
+
+    PageHeader v1 = new PageHeader(PageType.DATA_PAGE, 8, 8);
+    v1.setData_page_header(new DataPageHeader(2, Encoding.PLAIN, Encoding.RLE, Encoding.RLE));
+    v1.setDictionary_page_header(otherDict);
+    v1.setData_page_header_v2(otherV2);
+    assertDecodes(int32Chunk(2, cat(header(v1), ints(7, -2))), ints(7), ints(-2));
+
+    PageHeader v2 = new PageHeader(PageType.DATA_PAGE_V2, 8, 8);
+    v2.setData_page_header(otherV1);
+    v2.setDictionary_page_header(otherDict);
+    v2.setData_page_header_v2(new DataPageHeaderV2(2, 0, 2, Encoding.PLAIN, 0, 0));
+    assertDecodes(int32Chunk(2, cat(header(v2), ints(7, -2))), ints(7), ints(-2));
+
+    PageHeader dict = new PageHeader(PageType.DICTIONARY_PAGE, 8, 8);
+    dict.setData_page_header(otherV1);
+    dict.setDictionary_page_header(new DictionaryPageHeader(2, Encoding.PLAIN));
+    dict.setData_page_header_v2(otherV2);
+    byte[] indices = {1, 0x03, 0b01}; // bit width 1, one bit-packed group: indices 1, 0
+    assertDecodes(int32Chunk(2, cat(header(dict), ints(10, 20)), v1(2, Encoding.RLE_DICTIONARY, indices)),
+        ints(20), ints(10));
+
+    // The ignored sub-headers are still Thrift the decoder knows: a field of the wrong type is corrupt.
+    byte[] wrongType = {0x15, 0x00, 0x15, 0x08, 0x15, 0x08, 0x2c, 0x15, 0x04, 0x15, 0x00, 0x15, 0x06, 0x15, 0x06, 0x00,
+        0x2c, 0x16, 0x02, 0x00, 0x00}; // field 7 (DictionaryPageHeader) with num_values as an i64
+    assertOpenFails(cat(ParquetChunks.header(2, 4, 0, 1, 0, 0, 0, 0), wrongType, ints(7, -2)),
+        "field 1 of DictionaryPageHeader has compact type 6");
+  }
+
+  static void assertDecodes(byte[] chunk, byte[]... rows) {
+    DecoderHarness h = new DecoderHarness(M);
+    int handle = h.open(chunk);
+    assertNotEquals(0, handle, () -> h.error(0));
+    new ParquetRows(4, rows).check(h.decode(handle, 4, 0, rows.length), 0, rows.length, "values");
+  }
+
   /** Raw Thrift: a PageHeader whose first field is followed by `rest`. */
   static byte[] thriftChunk(byte[] headerBytes) {
     return cat(ParquetChunks.header(1, 4, 0, 1, 0, 0, 0, 0), headerBytes, ints(7));
@@ -415,6 +460,12 @@ class ParquetErrorTest {
     t.add(dynamicTest("dictionary too short", () -> assertOpenFails(
         int32Chunk(2, dictPage(3, ints(10, 20)), v1(2, Encoding.RLE_DICTIONARY, new byte[] {0})),
         "dictionary page at offset 16: 3 values need 12 bytes, the page has 8")));
+    // num_values far beyond what the page can hold (each value needs its 4 length bytes): corrupt,
+    // found before any memory is allocated for the dictionary's offsets.
+    t.add(dynamicTest("byte array dictionary num_values beyond the page", () -> assertOpenFails(
+        cat(ParquetChunks.header(1, 255, 0, 6, 0, 0, 0, 0), dictPage(Integer.MAX_VALUE, cat(ints(1), new byte[] {'a', 'b', 'c', 'd'})),
+            v1(1, Encoding.RLE_DICTIONARY, new byte[] {0})),
+        "dictionary page at offset 16: 2147483647 values need at least 8589934588 bytes, the page has 8")));
     t.add(dynamicTest("byte array dictionary value past the end", () -> assertOpenFails(
         cat(ParquetChunks.header(1, 255, 0, 6, 0, 0, 0, 0), dictPage(2, cat(ints(1), new byte[] {'a'}, ints(9), new byte[] {'b'})),
             v1(1, Encoding.RLE_DICTIONARY, new byte[] {0})),

@@ -7,6 +7,7 @@ import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 /**
  * capsule.parquet in plain Java: parquet-java's own column reader over the chunk's pages (snappy
@@ -25,6 +26,10 @@ final class ParquetJavaDecoder implements JavaChunkDecoder {
     PhysicalLayout layout = chunk.layout();
     if (layout != PhysicalLayout.FIXED4 && layout != PhysicalLayout.FIXED8 && layout != PhysicalLayout.VARIABLE) {
       throw new IllegalArgumentException("capsule.parquet: layout " + layout + " is not handled here");
+    }
+    PrimitiveTypeName physical = chunk.physicalType();
+    if (physical != PrimitiveTypeName.INT32 && physical != PrimitiveTypeName.INT64 && physical != PrimitiveTypeName.BINARY) {
+      throw new IllegalArgumentException("capsule.parquet: physical type " + physical + " is not handled here");
     }
     this.width = layout.byteWidth();
   }

@@ -46,7 +46,8 @@ public final class Encodings {
 
   /**
    * The plain-Java decoder of a shipped module: the reference decoders of decoders-wasm, and for
-   * "parquet" parquet-java itself ({@link ParquetChunkDecoder}).
+   * "parquet" {@link ParquetChunkDecoder} (the chunk checked against SPEC.md section 7.6, the values
+   * decoded by parquet-java).
    *
    * @throws IllegalArgumentException for a module the project does not ship
    */

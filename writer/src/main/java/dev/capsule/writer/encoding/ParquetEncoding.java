@@ -41,7 +41,7 @@ import org.apache.parquet.schema.Types;
  * <p>Chunk: the standard header with flags 0 (validity comes from the definition levels), then u8
  * Parquet physical type, u8 codec (0 uncompressed, 1 snappy), u8 max definition level (0 or 1), a
  * reserved zero byte, u32 FIXED_LEN_BYTE_ARRAY width (else 0), and the pages to the end (SPEC.md
- * section 7.5).
+ * section 7.6).
  *
  * <p>Values are stored as the physical type of their layout, whatever the Arrow type: BIT as
  * BOOLEAN, FIXED1/2/4 as INT32, FIXED8 as INT64, other widths as FIXED_LEN_BYTE_ARRAY, VARIABLE as

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every built-in encoding × layout/kind × null pattern × data shape: encode, decode with the
  * reference decoder (whole chunk, fixed windows, batch sequences, random windows), compare. The
- * reference of capsule.parquet is parquet-java itself ({@link ParquetChunkDecoder}).
+ * reference of capsule.parquet is {@link ParquetChunkDecoder}, whose values parquet-java decodes.
  */
 class EncodingRoundTripTest {
 
