@@ -43,7 +43,7 @@ public final class BenchRunner {
    * go to progress.
    */
   public BenchReport runAll(PrintWriter progress) throws RunnerException, IOException {
-    progress.printf("decode benchmarks: %d cases x (wasm, java, memcpy), %,d rows each...%n",
+    progress.printf("decode benchmarks: %d cases x (wasm, wasm open, java, memcpy), %,d rows each...%n",
         profile.decodeCases().size(), profile.decodeRows());
     progress.flush();
     List<BenchResult> decode = decode();
