@@ -1,5 +1,6 @@
 package dev.capsule.cli;
 
+import dev.capsule.format.Checksums;
 import dev.capsule.format.proto.Statistics;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -7,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import org.apache.arrow.memory.util.Float16;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 
 /** Renders the min/max statistics of a chunk for people (SPEC.md, "Statistics values"). */
@@ -34,12 +36,17 @@ final class StatisticsText {
         }
         return Long.toString(v);
       }
-      case Date:
-        return LocalDate.ofEpochDay(le.getInt()).toString();
+      case Date: // date32: days; date64: milliseconds (SPEC.md section 10)
+        return (bytes.length == 4 ? LocalDate.ofEpochDay(le.getInt())
+            : LocalDate.ofEpochDay(Math.floorDiv(le.getLong(), 86_400_000L))).toString();
+      case Time: // in the column's unit, as 4 (time32) or 8 (time64) bytes
+        return Long.toString(bytes.length == 4 ? le.getInt() : le.getLong());
       case Timestamp:
+      case Duration:
         return Long.toString(le.getLong());
       case FloatingPoint:
-        return bytes.length == 4 ? Float.toString(le.getFloat()) : Double.toString(le.getDouble());
+        return bytes.length == 2 ? Float.toString(Float16.toFloat(le.getShort()))
+            : bytes.length == 4 ? Float.toString(le.getFloat()) : Double.toString(le.getDouble());
       case Decimal: {
         byte[] bigEndian = new byte[bytes.length];
         for (int i = 0; i < bytes.length; i++) {
@@ -50,7 +57,7 @@ final class StatisticsText {
       case Utf8:
         return '"' + new String(bytes, StandardCharsets.UTF_8) + '"';
       default:
-        return "0x" + dev.capsule.format.Checksums.hex(bytes);
+        return "0x" + Checksums.hex(bytes);
     }
   }
 }

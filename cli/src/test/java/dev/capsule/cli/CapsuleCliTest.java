@@ -86,6 +86,28 @@ class CapsuleCliTest {
     assertEquals(1000, rows);
   }
 
+  /** The format 1.1 golden file: statistics and values of every newer type come out readable. */
+  @Test
+  void inspectAndCatShowTheTypesOfFormat11() {
+    String golden = Path.of("..", "format-spec", "src", "test", "resources", "golden", "types-1.1.capsule").toString();
+    Result inspect = run("inspect", golden);
+    assertEquals(0, inspect.code(), inspect.err());
+    List<String> rowGroup0 = inspect.out().lines().dropWhile(l -> !l.startsWith("row group 0")).toList();
+    assertTrue(line(rowGroup0, "float16").endsWith("-0.011474609 .. -0.011474609"), inspect.out()); // bits a1e0
+    assertTrue(line(rowGroup0, "date64").endsWith("1970-01-01 .. 1970-01-01"), inspect.out()); // 431,584 ms
+    assertTrue(line(rowGroup0, "fixed3").endsWith("0xe09506 .. 0xe09506"), inspect.out());
+
+    Result cat = run("cat", golden, "--columns", "float16,fixed3,uuid", "--limit", "4");
+    assertEquals(0, cat.code(), cat.err());
+    List<String> lines = cat.out().lines().toList();
+    assertEquals("-0.011474609\tnull\t0xfffffffffffc85b50000000000037a4a", lines.get(1));
+    assertEquals("-0.011474609\t0xe09506\t0xfffffffffffc85b50000000000037a4a", lines.get(4));
+  }
+
+  private static String line(List<String> lines, String column) {
+    return lines.stream().filter(l -> l.trim().startsWith(column + " ")).findFirst().orElseThrow();
+  }
+
   @Test
   void errorsNameTheProblemWithoutAStackTrace() throws Exception {
     Result missing = run("inspect", dir.resolve("missing.capsule").toString());
