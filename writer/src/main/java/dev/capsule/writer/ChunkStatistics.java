@@ -117,7 +117,7 @@ final class ChunkStatistics {
       case Decimal:
         return fixedMinMax(values, ChunkStatistics::compareSignedLittleEndian);
       case FixedSizeBinary:
-        return fixedMinMax(values, Arrays::compareUnsigned);
+        return fixedMinMax(values, (d, a, b, w) -> Arrays.compareUnsigned(d, a, a + w, d, b, b + w));
       case Utf8:
       case Binary: {
         int[] offsets = values.offsets();
@@ -150,23 +150,36 @@ final class ChunkStatistics {
   }
 
   /** Min and max of FIXEDw values (decimals, fixed-size binary of any width), in the given order of their bytes. */
-  private static byte[][] fixedMinMax(ColumnValues values, java.util.Comparator<byte[]> order) {
+  private static byte[][] fixedMinMax(ColumnValues values, FixedOrder order) {
     int width = values.layout().byteWidth();
-    byte[] min = null;
-    byte[] max = null;
+    byte[] data = values.data();
+    int minRow = -1;
+    int maxRow = -1;
+    // Rows are compared in place and only the two winners copied: a copy per row would allocate
+    // as many arrays as the chunk has values.
     for (int i = 0; i < values.rowCount(); i++) {
       if (!values.isValid(i)) {
         continue;
       }
-      byte[] v = Arrays.copyOfRange(values.data(), i * width, (i + 1) * width);
-      if (min == null || order.compare(v, min) < 0) {
-        min = v;
+      if (minRow < 0 || order.compare(data, i * width, minRow * width, width) < 0) {
+        minRow = i;
       }
-      if (max == null || order.compare(v, max) > 0) {
-        max = v;
+      if (maxRow < 0 || order.compare(data, i * width, maxRow * width, width) > 0) {
+        maxRow = i;
       }
     }
-    return min == null ? null : new byte[][] {min, max};
+    if (minRow < 0) {
+      return null;
+    }
+    return new byte[][] {
+      Arrays.copyOfRange(data, minRow * width, (minRow + 1) * width),
+      Arrays.copyOfRange(data, maxRow * width, (maxRow + 1) * width)
+    };
+  }
+
+  /** An order of the width-byte values of data at byte offsets a and b. */
+  private interface FixedOrder {
+    int compare(byte[] data, int a, int b, int width);
   }
 
   /** Half floats: compared as numbers (NaN ignored, -0 below +0), stored as their 2 bytes. */
@@ -207,15 +220,15 @@ final class ChunkStatistics {
     return out;
   }
 
-  /** Signed comparison of two little-endian two's-complement integers of the same width. */
-  private static int compareSignedLittleEndian(byte[] a, byte[] b) {
-    int top = a.length - 1;
-    int high = Byte.compare(a[top], b[top]);
+  /** Signed comparison of the little-endian two's-complement integers of width bytes at offsets a and b of data. */
+  private static int compareSignedLittleEndian(byte[] data, int a, int b, int width) {
+    int top = width - 1;
+    int high = Byte.compare(data[a + top], data[b + top]);
     if (high != 0) {
       return high;
     }
     for (int i = top - 1; i >= 0; i--) {
-      int c = Integer.compare(a[i] & 0xFF, b[i] & 0xFF);
+      int c = Integer.compare(data[a + i] & 0xFF, data[b + i] & 0xFF);
       if (c != 0) {
         return c;
       }
