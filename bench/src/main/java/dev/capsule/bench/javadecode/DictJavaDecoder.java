@@ -68,7 +68,7 @@ final class DictJavaDecoder implements JavaChunkDecoder {
     long bit = (long) first * b;
     for (int j = 0; j < count; j++, bit += b) {
       int code = (int) ((LittleEndian.getLong(c, start + (int) (bit >>> 3)) >>> (bit & 7)) & mask);
-      if (code >= dict.length) {
+      if (Integer.compareUnsigned(code, dict.length) >= 0) { // codes are u32: one of 2^31 or more is negative here
         throw badCode(first + j, code);
       }
       MemoryUtil.putInt(out + 4L * j, dict[code]);
@@ -84,7 +84,7 @@ final class DictJavaDecoder implements JavaChunkDecoder {
     long bit = (long) first * b;
     for (int j = 0; j < count; j++, bit += b) {
       int code = (int) ((LittleEndian.getLong(c, start + (int) (bit >>> 3)) >>> (bit & 7)) & mask);
-      if (code >= dict.length) {
+      if (Integer.compareUnsigned(code, dict.length) >= 0) { // codes are u32: one of 2^31 or more is negative here
         throw badCode(first + j, code);
       }
       MemoryUtil.putLong(out + 8L * j, dict[code]);
@@ -106,7 +106,7 @@ final class DictJavaDecoder implements JavaChunkDecoder {
     MemoryUtil.putInt(offsets, 0);
     for (int j = 0; j < count; j++, bit += b) {
       int code = (int) ((LittleEndian.getLong(c, start + (int) (bit >>> 3)) >>> (bit & 7)) & mask);
-      if (code >= size) {
+      if (Integer.compareUnsigned(code, size) >= 0) { // codes are u32: one of 2^31 or more is negative here
         throw badCode(first + j, code);
       }
       int from = dict[code];
@@ -118,7 +118,7 @@ final class DictJavaDecoder implements JavaChunkDecoder {
   }
 
   private IllegalArgumentException badCode(int row, int code) {
-    return new IllegalArgumentException(ENCODING + ": code " + code + " of row " + row
+    return new IllegalArgumentException(ENCODING + ": code " + Integer.toUnsignedString(code) + " of row " + row
         + " is not below the dictionary size " + dictionary.count);
   }
 }
