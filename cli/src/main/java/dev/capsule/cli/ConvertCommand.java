@@ -90,30 +90,30 @@ final class ConvertCommand implements Callable<Integer> {
       throw new IllegalArgumentException(output + " is a file; with " + inputs.size()
           + " inputs, OUTPUT must be a directory (or use --merge)");
     }
-    Map<Path, Path> targets = targets(inputs, output);
+    refuseClashingTargets(inputs, output);
     Files.createDirectories(output);
-    List<String> failures = new ArrayList<>();
+    int failed = 0;
     for (Path input : inputs) {
       try {
-        report(out, List.of(input), convert(List.of(input), targets.get(input), options));
+        report(out, List.of(input), convert(List.of(input), output.resolve(capsuleName(input)), options));
       } catch (IOException | RuntimeException e) {
-        failures.add(e.getMessage());
+        failed++;
         err.println("capsule: " + e.getMessage());
       }
     }
-    if (!failures.isEmpty()) {
-      err.printf("capsule: %d of %d files failed to convert%n", failures.size(), inputs.size());
+    if (failed > 0) {
+      err.printf("capsule: %d of %d files failed to convert%n", failed, inputs.size());
       return 1;
     }
     return 0;
   }
 
   /**
-   * Input → its .capsule in the output directory. Inputs of one name in different directories (or
-   * one input named twice) would write one file, the last replacing the others: refused before
-   * anything is converted.
+   * Each input converts to its .capsule in the output directory. Inputs of one name in different
+   * directories (or one input named twice) would write one file, the last replacing the others:
+   * refused before anything is converted.
    */
-  private static Map<Path, Path> targets(List<Path> inputs, Path output) {
+  private static void refuseClashingTargets(List<Path> inputs, Path output) {
     Map<Path, List<Path>> byTarget = new LinkedHashMap<>();
     for (Path input : inputs) {
       byTarget.computeIfAbsent(output.resolve(capsuleName(input)), t -> new ArrayList<>()).add(input);
@@ -128,9 +128,6 @@ final class ConvertCommand implements Callable<Integer> {
       throw new IllegalArgumentException("several inputs would convert to the same file: " + String.join("; ", clashes)
           + "; convert them into different directories, or into one file with --merge");
     }
-    Map<Path, Path> targets = new LinkedHashMap<>();
-    byTarget.forEach((target, sources) -> targets.put(sources.get(0), target));
-    return targets;
   }
 
   private Result convert(List<Path> inputs, Path target, Options options) throws IOException {

@@ -13,8 +13,6 @@ public final class FileLayout {
   public static final byte[] MAGIC = {'C', 'A', 'P', 'S'};
 
   public static final int FORMAT_MAJOR = 1;
-  /** The newest minor version this library reads and writes; files say the lowest they need. */
-  public static final int FORMAT_MINOR = 1;
 
   /** Magic, u8 major, u8 minor, u16 reserved. */
   public static final int HEADER_SIZE = 8;

@@ -56,6 +56,8 @@ public final class CapsuleWriter implements AutoCloseable {
   private final Path temporary;
   private final FileChannel out;
   private final Schema schema;
+  /** The lowest minor version whose types the schema uses: the header and the footer both say it. */
+  private final int formatMinor;
   private final WriterOptions options;
   private final EncodingSelector selector;
   private final List<ColumnBuffer> columns = new ArrayList<>();
@@ -77,6 +79,7 @@ public final class CapsuleWriter implements AutoCloseable {
     this.temporary = temporary;
     this.out = out;
     this.schema = schema;
+    this.formatMinor = FileLayout.minorVersionFor(schema);
     this.options = options;
     this.selector = selector;
     for (Field field : schema.getFields()) {
@@ -121,7 +124,7 @@ public final class CapsuleWriter implements AutoCloseable {
     FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
     CapsuleWriter writer = new CapsuleWriter(absolute, temporary, out, schema, options, selector);
     try {
-      writer.writeBytes(FileLayout.header(FileLayout.minorVersionFor(schema)));
+      writer.writeBytes(FileLayout.header(writer.formatMinor));
     } catch (IOException | RuntimeException e) {
       writer.abort();
       throw e;
@@ -295,7 +298,7 @@ public final class CapsuleWriter implements AutoCloseable {
       flushRowGroup();
       Footer.Builder footer = Footer.newBuilder()
           .setFormatMajor(FileLayout.FORMAT_MAJOR)
-          .setFormatMinor(FileLayout.minorVersionFor(schema))
+          .setFormatMinor(formatMinor)
           .setArrowSchema(ByteString.copyFrom(schema.serializeAsMessage()))
           .setRowCount(rowCount)
           .addAllRowGroups(rowGroups)

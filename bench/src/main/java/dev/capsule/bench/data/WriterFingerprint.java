@@ -48,7 +48,7 @@ final class WriterFingerprint {
         sha.update(ShippedDecoders.bytes(module));
       }
       // The writer, the encoders' shared code (layouts, value kinds) and the Parquet pages' writer.
-      addClasses(sha, CapsuleWriter.class, "dev/capsule/writer/");
+      addClasses(sha, CapsuleWriter.class, WRITER_CLASSES);
       addClasses(sha, ShippedDecoders.class, "dev/capsule/decoders/");
       addClasses(sha, FileLayout.class, "dev/capsule/format/");
       sha.update(Version.FULL_VERSION.getBytes(StandardCharsets.UTF_8));

@@ -46,6 +46,7 @@ public final class ColumnGenerator {
     long[] keys = new long[rows];
     switch (shape) {
       case RANDOM:
+      case TEXT: // a seed per row; sentence() turns it into words
         for (int i = 0; i < rows; i++) {
           keys[i] = random.nextLong();
         }
@@ -66,11 +67,6 @@ public final class ColumnGenerator {
         }
         break;
       }
-      case TEXT: // a seed per row; sentence() turns it into words
-        for (int i = 0; i < rows; i++) {
-          keys[i] = random.nextLong();
-        }
-        break;
       case FEW_DISTINCT: {
         long[] pool = new long[Shape.DISTINCT];
         for (int k = 0; k < pool.length; k++) {

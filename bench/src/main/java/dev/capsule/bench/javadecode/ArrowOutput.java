@@ -55,7 +55,7 @@ final class ArrowOutput {
     }
     int shift = first & 7;
     int src = validityOffset + (first >>> 3);
-    int srcEnd = validityOffset + bitmapBytes(chunk, validityOffset);
+    int srcEnd = validityOffset + bitmapBytes(chunk);
     for (int j = 0; j < bytes; j++) {
       int lo = (chunk[src + j] & 0xFF) >>> shift;
       int hi = shift != 0 && src + j + 1 < srcEnd ? (chunk[src + j + 1] & 0xFF) << (8 - shift) : 0;
@@ -63,7 +63,8 @@ final class ArrowOutput {
     }
   }
 
-  private static int bitmapBytes(byte[] chunk, int validityOffset) {
+  /** The bitmap's size: one bit per row of the chunk (its row count is the chunk's first u32). */
+  private static int bitmapBytes(byte[] chunk) {
     return (int) ((LittleEndian.getInt(chunk, 0) + 7L) >>> 3);
   }
 

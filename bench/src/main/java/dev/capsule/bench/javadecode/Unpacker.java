@@ -16,9 +16,4 @@ final class Unpacker {
     }
     return end;
   }
-
-  static long value(byte[] chunk, int start, int b, long mask, long row) {
-    long bit = row * b;
-    return (LittleEndian.getLong(chunk, start + (int) (bit >>> 3)) >>> (bit & 7)) & mask;
-  }
 }

@@ -19,36 +19,35 @@ final class Utf8 {
 
   /** @return {@link #ASCII}, {@link #VALID}, or the offset of the first byte of a bad sequence */
   static long check(long address, long length) {
-    long i = 0;
-    // Four words per step while all is ASCII: the test is then one OR of them.
-    long blocks = length & ~31L;
-    while (i < blocks && ((MemoryUtil.getLong(address + i) | MemoryUtil.getLong(address + i + 8)
-        | MemoryUtil.getLong(address + i + 16) | MemoryUtil.getLong(address + i + 24)) & HIGH_BITS) == 0) {
-      i += 32;
-    }
-    long words = length & ~7L;
-    while (i < words && (MemoryUtil.getLong(address + i) & HIGH_BITS) == 0) {
-      i += 8;
-    }
-    while (i < length && MemoryUtil.getByte(address + i) >= 0) {
-      i++;
-    }
+    long i = skipAscii(address, 0, length);
     if (i == length) {
       return ASCII;
     }
     return checkFrom(address, length, i);
   }
 
+  /** The position of the first non-ASCII byte at or after i, or length if there is none. */
+  private static long skipAscii(long address, long i, long length) {
+    // Four words per step while all is ASCII: the test is then one OR of them.
+    while (i + 32 <= length && ((MemoryUtil.getLong(address + i) | MemoryUtil.getLong(address + i + 8)
+        | MemoryUtil.getLong(address + i + 16) | MemoryUtil.getLong(address + i + 24)) & HIGH_BITS) == 0) {
+      i += 32;
+    }
+    while (i + 8 <= length && (MemoryUtil.getLong(address + i) & HIGH_BITS) == 0) {
+      i += 8;
+    }
+    while (i < length && MemoryUtil.getByte(address + i) >= 0) {
+      i++;
+    }
+    return i;
+  }
+
   /** The general decoder, from a position where a sequence starts. */
   private static long checkFrom(long address, long length, long i) {
     while (i < length) {
       int b = MemoryUtil.getByte(address + i) & 0xFF;
-      if (b < 0x80) {
-        // Back in ASCII: skip a word at a time again when aligned runs allow it.
-        i++;
-        while (i + 8 <= length && (MemoryUtil.getLong(address + i) & HIGH_BITS) == 0) {
-          i += 8;
-        }
+      if (b < 0x80) { // back in ASCII
+        i = skipAscii(address, i + 1, length);
         continue;
       }
       int need;

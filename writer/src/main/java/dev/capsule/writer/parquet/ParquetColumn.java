@@ -211,7 +211,7 @@ final class ParquetColumn {
         if (int96 == Int96Unit.RAW) {
           return new Mapping(new ArrowType.FixedSizeBinary(12), fixedCopier(12));
         }
-        return new Mapping(new ArrowType.Timestamp(int96.unit, null), int96Copier(int96, where));
+        return new Mapping(new ArrowType.Timestamp(int96.unit, null), int96Copier(int96));
       case BINARY: // BYTE_ARRAY
         return mapByteArray(logical, where);
       case FIXED_LEN_BYTE_ARRAY:
@@ -493,7 +493,7 @@ final class ParquetColumn {
     }
   }
 
-  private static Copier int96Copier(Int96Unit unit, String where) {
+  private static Copier int96Copier(Int96Unit unit) {
     return (r, v, row) -> {
       ByteBuffer bytes = fixedValue(r, 12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
       long nanosOfDay = bytes.getLong(bytes.position());
