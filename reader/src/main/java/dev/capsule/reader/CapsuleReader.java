@@ -92,7 +92,11 @@ public final class CapsuleReader implements AutoCloseable {
     return limits;
   }
 
-  /** A stream of batches; close it before closing this reader. */
+  /**
+   * A stream of batches; close it before closing this reader. Batches are read-only: their buffers
+   * view the decoders' memory without a copy (transfer a batch to keep it past the next one; it then
+   * stays intact, and the rest of its row group is copied instead).
+   */
   public ArrowReader scan(BufferAllocator allocator, ScanOptions options) throws CapsuleFormatException {
     return new CapsuleArrowReader(allocator, this, options);
   }

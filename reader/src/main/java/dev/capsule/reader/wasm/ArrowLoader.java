@@ -9,44 +9,46 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 
 /**
- * Moves checked decoder output into an Arrow vector: one memcpy per buffer into buffers freshly
- * allocated from the vector's allocator, then {@link FieldVector#loadFieldBuffers}, which releases
- * the vector's previous buffers.
+ * Moves checked decoder output into an Arrow vector, then {@link FieldVector#loadFieldBuffers},
+ * which releases the vector's previous buffers. Each buffer is either a view of the decoder's memory
+ * ({@link OffHeapMemory#view}: no copy; the caller guarantees the module is not called again while
+ * Arrow holds it) or, when no memory is given or the buffer is not aligned to its elements (Arrow's
+ * C++ kernels load values at their natural alignment), a fresh buffer of the vector's allocator
+ * filled by one memcpy.
  *
- * <p>Why not copy into the vector's previous buffers when they are large enough: whoever consumed
- * the previous batch may still hold them, and a reference taken through another allocator (a
- * splitAndTransfer into a child allocator, say) leaves no trace in the reference count this
- * allocator's ledger shows. Overwriting them would corrupt that batch silently. Measured here, the
- * fresh allocation costs a few microseconds per 64K-row batch: malloc recycles the block the
- * previous batch freed, so the pages are already touched.
+ * <p>Why copies never reuse the vector's previous buffers when they are large enough: whoever
+ * consumed the previous batch may still hold them, and a reference taken through another allocator
+ * (a splitAndTransfer into a child allocator, say) leaves no trace in the reference count this
+ * allocator's ledger shows. Overwriting them would corrupt that batch silently.
  */
 final class ArrowLoader {
   private ArrowLoader() {}
 
-  static void load(FieldVector vector, PhysicalLayout layout, DecoderOutput out, int rowCount) {
+  /**
+   * @param memory the decoder's memory to view output in, or null to copy every buffer
+   */
+  static void load(FieldVector vector, PhysicalLayout layout, DecoderOutput out, int rowCount, OffHeapMemory memory) {
     BufferAllocator allocator = vector.getAllocator();
     long bitmapBytes = (rowCount + 7L) >>> 3;
-    boolean variable = layout == PhysicalLayout.VARIABLE;
     ArrowBuf validity = null;
     ArrowBuf values = null;
     ArrowBuf data = null;
     try {
-      validity = allocator.buffer(bitmapBytes);
       if (out.validity == 0) {
+        validity = allocator.buffer(bitmapBytes);
         Bitmaps.setOnes(validity.memoryAddress(), rowCount);
       } else {
-        MemoryUtil.copyMemory(out.validity, validity.memoryAddress(), bitmapBytes);
-        Bitmaps.clearTail(validity.memoryAddress(), rowCount);
+        validity = takeBitmap(allocator, memory, out.validity, rowCount);
       }
-      values = allocator.buffer(out.valuesBytes);
-      MemoryUtil.copyMemory(out.values, values.memoryAddress(), out.valuesBytes);
       if (layout == PhysicalLayout.BIT) {
-        Bitmaps.clearTail(values.memoryAddress(), rowCount);
+        values = takeBitmap(allocator, memory, out.values, rowCount);
+      } else {
+        boolean aligned = (out.values & (alignment(layout) - 1)) == 0;
+        values = take(allocator, aligned ? memory : null, out.values, out.valuesBytes);
       }
       ArrowFieldNode node = new ArrowFieldNode(rowCount, out.nullCount);
-      if (variable) {
-        data = allocator.buffer(out.dataBytes);
-        MemoryUtil.copyMemory(out.data, data.memoryAddress(), out.dataBytes);
+      if (layout == PhysicalLayout.VARIABLE) {
+        data = take(allocator, memory, out.data, out.dataBytes); // bytes: any address will do
         vector.loadFieldBuffers(node, List.of(validity, values, data));
       } else {
         vector.loadFieldBuffers(node, List.of(validity, values));
@@ -57,6 +59,35 @@ final class ArrowLoader {
       release(values);
       release(data);
     }
+  }
+
+  /**
+   * [address, address + bytes) of the decoder's memory as an Arrow buffer: a view, or a copy when
+   * memory is null.
+   */
+  private static ArrowBuf take(BufferAllocator allocator, OffHeapMemory memory, long address, long bytes) {
+    if (memory != null && bytes > 0) {
+      return memory.view(allocator, address, bytes);
+    }
+    ArrowBuf copy = allocator.buffer(bytes);
+    MemoryUtil.copyMemory(address, copy.memoryAddress(), bytes);
+    return copy;
+  }
+
+  /** What the values (or offsets) buffer's address must be a multiple of: its elements' natural alignment, at most 8. */
+  private static int alignment(PhysicalLayout layout) {
+    return layout == PhysicalLayout.VARIABLE ? Integer.BYTES : Math.min(Integer.lowestOneBit(layout.byteWidth()), 8);
+  }
+
+  /**
+   * A bitmap of rowCount bits. Arrow wants the bits past the last row clear, but they may belong to
+   * the decoder (a view of the chunk holds the next rows there), so a bitmap with such bits is copied
+   * and cleared in the copy.
+   */
+  private static ArrowBuf takeBitmap(BufferAllocator allocator, OffHeapMemory memory, long address, int rowCount) {
+    ArrowBuf bitmap = take(allocator, (rowCount & 7) == 0 ? memory : null, address, (rowCount + 7L) >>> 3);
+    Bitmaps.clearTail(bitmap.memoryAddress(), rowCount);
+    return bitmap;
   }
 
   private static void release(ArrowBuf buffer) {

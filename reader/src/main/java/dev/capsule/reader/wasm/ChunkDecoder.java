@@ -24,10 +24,15 @@ import org.apache.arrow.vector.types.pojo.Field;
  * (random access is part of the ABI, so batches and splits need no special cases).
  *
  * <p>The host knows no encoding: it copies the chunk in, asks for rows, and checks what comes back
- * against the ABI and the column's physical layout before one memcpy per buffer into Arrow. Every
- * failure - the decoder's own error, a trap, a limit, output that breaks the ABI - is a
- * {@link DecoderException} naming the chunk. After a trap or a timeout the instance is discarded and
- * every later call fails.
+ * against the ABI and the column's physical layout before handing it to Arrow. Every failure - the
+ * decoder's own error, a trap, a limit, output that breaks the ABI - is a {@link DecoderException}
+ * naming the chunk. After a trap or a timeout the instance is discarded and every later call fails.
+ *
+ * <p>Checked output reaches Arrow without a copy: the vector's buffers view the decoder's memory.
+ * What Arrow holds must never change, and the next call may write anywhere in that memory, so before
+ * any call while views are still held (a consumer kept a batch) the memory moves to a copy of itself
+ * and the views keep the old block ({@link OffHeapMemory#detach}). A consumer that keeps one batch
+ * probably keeps them all, so from then on this chunk's batches are copied into Arrow instead.
  *
  * <p>Not thread-safe: one thread at a time (each scan has its own decoders).
  */
@@ -46,6 +51,8 @@ public final class ChunkDecoder implements AutoCloseable {
   private ExportFunction error;
   private int handle;
   private int descriptor;
+  /** True once the memory had to detach: batches are then copied, not viewed. */
+  private boolean copyOutput;
   /** Why the instance is unusable after a failed call, or null. */
   private String broken;
   private boolean closed;
@@ -171,11 +178,15 @@ public final class ChunkDecoder implements AutoCloseable {
 
   /**
    * Decodes rows [firstRow, firstRow + rowCount) of the chunk into vector, replacing its contents
-   * with new buffers (whoever still holds the previous ones keeps them intact).
+   * with new buffers (whoever still holds the previous ones keeps them intact). The vector is cleared
+   * first: a batch decoded by this chunk that nobody else holds then costs no copy. The buffers may
+   * view the decoder's memory, the chunk's own bytes included: read them, do not write into them (as
+   * with any {@link org.apache.arrow.vector.ipc.ArrowReader} batch), or later decodes of this chunk
+   * may return what was written.
    *
    * @param vector a vector of the column's type, allocated from any allocator
    * @throws DecoderException if the decoder fails or its output breaks the ABI; the vector is then
-   *     left as it was
+   *     left empty
    * @throws InterruptedIOException if the calling thread is interrupted (the flag stays set)
    */
   public void decodeInto(int firstRow, int rowCount, FieldVector vector) throws IOException {
@@ -186,6 +197,7 @@ public final class ChunkDecoder implements AutoCloseable {
       throw new IllegalArgumentException("vector of type " + vector.getField().getType()
           + " for column of type " + type);
     }
+    vector.clear();
     int status = (int) call(decode, ModuleValidator.DECODE, handle, firstRow, rowCount, descriptor);
     if (status != 0) {
       String message = errorMessage(handle);
@@ -200,7 +212,7 @@ public final class ChunkDecoder implements AutoCloseable {
       throw fail("capsule_decode(rows " + firstRow + " + " + rowCount + ") output breaks the ABI: "
           + e.getMessage(), null);
     }
-    ArrowLoader.load(vector, layout, output, rowCount);
+    ArrowLoader.load(vector, layout, output, rowCount, copyOutput ? null : memory);
   }
 
   /** The physical layout decoded buffers have. */
@@ -208,7 +220,10 @@ public final class ChunkDecoder implements AutoCloseable {
     return layout;
   }
 
-  /** Frees the instance's memory; idempotent. Arrow vectors already loaded are unaffected. */
+  /**
+   * Frees the instance's memory; idempotent. Arrow vectors already loaded are unaffected: the block
+   * they view is freed when the last of them is released.
+   */
   @Override
   public void close() {
     closed = true;
@@ -236,6 +251,15 @@ public final class ChunkDecoder implements AutoCloseable {
     }
     if (broken != null) {
       throw new DecoderException(where, decoder.label() + " is unusable: " + broken);
+    }
+    if (memory != null && memory.viewed()) {
+      try {
+        memory.detach();
+      } catch (OutOfMemoryError e) {
+        throw fail("no memory to copy the decoder's " + memory.byteSize()
+            + "-byte memory away from batches still held", e);
+      }
+      copyOutput = true;
     }
     return WasmCalls.call(this, function, name, args);
   }

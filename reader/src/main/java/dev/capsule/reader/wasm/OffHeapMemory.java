@@ -9,13 +9,16 @@ import com.dylibso.chicory.wasm.UninstantiableException;
 import com.dylibso.chicory.wasm.types.ActiveDataSegment;
 import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.ForeignAllocation;
 import org.apache.arrow.memory.util.MemoryUtil;
 
 /**
  * A wasm linear memory in one contiguous off-heap region. Chicory's own memories are paged byte
- * arrays or ByteBuffers and measured 1.4-2x slower (DESIGN.md section 4); one region also lets the
- * host hand decoded buffers to Arrow with a single memcpy each ({@link #address()}).
+ * arrays or ByteBuffers and measured 1.4-2x slower (DESIGN.md section 4); one region also lets
+ * Arrow buffers view decoded output where the decoder wrote it ({@link #view}).
  *
  * <p>Every access is bounds-checked against the current size and fails with Chicory's usual
  * out-of-bounds trap ({@link WasmRuntimeException}), so a decoder can never touch memory outside its
@@ -24,14 +27,17 @@ import org.apache.arrow.memory.util.MemoryUtil;
  * reallocates (doubling) and copies; the base address may change, so callers re-read it after every
  * call into the module.
  *
+ * <p>The region is reference-counted ({@link Region}): Arrow buffers may view decoded output in
+ * place ({@link #view}), and the region outlives the memory's growth and {@link #close()} until
+ * the last of them is released. Before calling into the module while views are held, the host
+ * {@link #detach}es, so a decoder never writes bytes that Arrow already holds.
+ *
  * <p>Not thread-safe and never shared (decoders may not use threads). After {@link #close()} the
  * size is 0, so a stray access traps instead of touching freed memory. Closed regions go to a
  * bounded {@link RegionPool} for the next memory, since first-touching fresh pages is the slowest
  * thing a decoder does.
  */
 public final class OffHeapMemory implements Memory, AutoCloseable {
-  private static final AtomicLong RESERVED_BYTES = new AtomicLong();
-
   /**
    * All decoder memories of the JVM together may not grow past this (system property
    * capsule.wasm.maxTotalBytes, default 4 GiB): the per-instance cap alone would let a hostile file
@@ -42,7 +48,9 @@ public final class OffHeapMemory implements Memory, AutoCloseable {
 
   private final MemoryLimits limits;
   private final int maxPages;
-  /** Start of the region; 0 when nothing is reserved. */
+  /** The block behind the memory; null when nothing is reserved. */
+  private Region region;
+  /** Start of the region (a copy of region.address for the hot path); 0 when nothing is reserved. */
   private long base;
   /** Current size in bytes (pages * PAGE_SIZE), a long so bounds checks need no widening. */
   private long limit;
@@ -89,18 +97,68 @@ public final class OffHeapMemory implements Memory, AutoCloseable {
     return limit;
   }
 
-  /** Off-heap bytes reserved by all open memories of this JVM (for leak checks in tests). */
+  /** Off-heap bytes of all memories of this JVM and of the regions Arrow still views (for leak checks in tests). */
   static long reservedBytes() {
-    return RESERVED_BYTES.get();
+    return Region.reservedBytes();
   }
 
-  /** Frees the region; idempotent. */
+  /**
+   * A buffer of allocator viewing [address, address + bytes) of this memory without copying; it
+   * holds the region until Arrow releases it. The caller checked the range lies inside the memory.
+   */
+  ArrowBuf view(BufferAllocator allocator, long address, long bytes) {
+    RegionView view = new RegionView(region, address, bytes);
+    try {
+      return allocator.wrapForeignAllocation(view);
+    } catch (RuntimeException | Error e) {
+      view.release0(); // Arrow releases it on some failures and not on others (over its limit)
+      throw e;
+    }
+  }
+
+  /** A range of a region held for one Arrow buffer; releasing it twice releases the region once. */
+  private static final class RegionView extends ForeignAllocation {
+    private final Region region;
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    RegionView(Region region, long address, long bytes) {
+      super(bytes, address);
+      region.retain();
+      this.region = region;
+    }
+
+    @Override
+    protected void release0() {
+      if (released.compareAndSet(false, true)) {
+        region.release();
+      }
+    }
+  }
+
+  /** True while Arrow buffers view the current region. */
+  boolean viewed() {
+    return region != null && region.shared();
+  }
+
+  /**
+   * Moves the memory to a fresh copy of its region, leaving the old one to the Arrow buffers that
+   * view it: the module may then write anywhere without changing what they hold.
+   *
+   * @throws OutOfMemoryError if no region can be had for the copy
+   */
+  void detach() {
+    if (region != null) {
+      reserve(capacity);
+    }
+  }
+
+  /** Releases the memory's hold on its region (freed once no Arrow buffer views it); idempotent. */
   @Override
   public void close() {
-    if (base != 0) {
-      RESERVED_BYTES.addAndGet(-capacity);
-      RegionPool.release(base, capacity);
+    if (region != null) {
+      region.disown();
     }
+    region = null;
     base = 0;
     capacity = 0;
     limit = 0;
@@ -112,15 +170,14 @@ public final class OffHeapMemory implements Memory, AutoCloseable {
    * come from {@link RegionPool}, dirty: callers zero what they expose.
    */
   private void reserve(long minCapacity) {
-    long[] region = RegionPool.acquire(minCapacity);
-    RESERVED_BYTES.addAndGet(region[1]);
-    if (base != 0) {
-      MemoryUtil.copyMemory(base, region[0], limit);
-      RESERVED_BYTES.addAndGet(-capacity);
-      RegionPool.release(base, capacity);
+    Region next = Region.acquire(minCapacity);
+    if (region != null) {
+      MemoryUtil.copyMemory(base, next.address, limit);
+      region.disown();
     }
-    base = region[0];
-    capacity = region[1];
+    region = next;
+    base = next.address;
+    capacity = next.capacity;
   }
 
   // ---- size ----
@@ -138,13 +195,13 @@ public final class OffHeapMemory implements Memory, AutoCloseable {
       return -1;
     }
     long newLimit = (long) (previous + delta) * PAGE_SIZE;
-    if (newLimit > capacity && RESERVED_BYTES.get() + (newLimit - capacity) > totalBudgetBytes) {
+    if (newLimit > capacity && Region.ownedBytes() + (newLimit - capacity) > totalBudgetBytes) {
       return -1;
     }
     if (newLimit > capacity) {
       // Doubling keeps a decoder that grows a page at a time from copying quadratically.
       long doubled = Math.min(Math.max(capacity * 2, newLimit), (long) maxPages * PAGE_SIZE);
-      if (RESERVED_BYTES.get() + (doubled - capacity) > totalBudgetBytes) {
+      if (Region.ownedBytes() + (doubled - capacity) > totalBudgetBytes) {
         doubled = newLimit;
       }
       try {
