@@ -86,8 +86,12 @@ final class CapsuleArrowReader extends ArrowReader {
   public boolean loadNextBatch() throws IOException {
     prepareLoadNextBatch();
     VectorSchemaRoot root = getVectorSchemaRoot();
+    if (nextRow >= endRow || nextRow >= rowGroupEnd) {
+      // The previous batch views the current decoders' memory: let it go before they close, so
+      // their regions return to the pool (and the budget) now, not when the root is closed.
+      root.clear();
+    }
     if (nextRow >= endRow) {
-      root.setRowCount(0);
       closeDecoders();
       return false;
     }

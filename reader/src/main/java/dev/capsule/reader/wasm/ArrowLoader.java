@@ -11,8 +11,8 @@ import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 /**
  * Moves checked decoder output into an Arrow vector, then {@link FieldVector#loadFieldBuffers},
  * which releases the vector's previous buffers. Each buffer is either a view of the decoder's memory
- * ({@link OffHeapMemory#view}: no copy; the caller guarantees the module is not called again while
- * Arrow holds it) or, when no memory is given or the buffer is not aligned to its elements (Arrow's
+ * ({@link OffHeapMemory#view}: no copy; {@link ChunkDecoder} detaches the memory before calling
+ * the module again while Arrow holds it) or, when no memory is given or the buffer is not aligned to its elements (Arrow's
  * C++ kernels load values at their natural alignment), a fresh buffer of the vector's allocator
  * filled by one memcpy.
  *

@@ -185,8 +185,8 @@ public final class ChunkDecoder implements AutoCloseable {
    * may return what was written.
    *
    * @param vector a vector of the column's type, allocated from any allocator
-   * @throws DecoderException if the decoder fails or its output breaks the ABI; the vector is then
-   *     left empty
+   * @throws DecoderException if the decoder fails or its output breaks the ABI; the vector is left
+   *     empty after any failure
    * @throws InterruptedIOException if the calling thread is interrupted (the flag stays set)
    */
   public void decodeInto(int firstRow, int rowCount, FieldVector vector) throws IOException {
@@ -221,8 +221,8 @@ public final class ChunkDecoder implements AutoCloseable {
   }
 
   /**
-   * Frees the instance's memory; idempotent. Arrow vectors already loaded are unaffected: the block
-   * they view is freed when the last of them is released.
+   * Releases the instance's memory; idempotent. Arrow vectors already loaded are unaffected: the
+   * block they view is freed when the last of them is released.
    */
   @Override
   public void close() {
@@ -253,13 +253,7 @@ public final class ChunkDecoder implements AutoCloseable {
       throw new DecoderException(where, decoder.label() + " is unusable: " + broken);
     }
     if (memory != null && memory.viewed()) {
-      try {
-        memory.detach();
-      } catch (OutOfMemoryError e) {
-        throw fail("no memory to copy the decoder's " + memory.byteSize()
-            + "-byte memory away from batches still held", e);
-      }
-      copyOutput = true;
+      detach();
     }
     return WasmCalls.call(this, function, name, args);
   }
@@ -296,6 +290,23 @@ public final class ChunkDecoder implements AutoCloseable {
       }
     });
     return s.toString();
+  }
+
+  /** Moves the memory away from the batches a consumer still holds (see the class comment). */
+  private void detach() throws DecoderException {
+    String why = "batches of this chunk still held pin its " + memory.byteSize()
+        + "-byte decoder memory, and a copy to go on decoding ";
+    boolean detached;
+    try {
+      detached = memory.detach();
+    } catch (OutOfMemoryError e) {
+      throw fail(why + "cannot be allocated", e);
+    }
+    if (!detached) {
+      throw fail(why + "would exceed the decoder memory budget of " + OffHeapMemory.totalBudgetBytes
+          + " bytes (system property capsule.wasm.maxTotalBytes); release or copy batches you keep", null);
+    }
+    copyOutput = true;
   }
 
   DecoderException fail(String message, Throwable cause) {

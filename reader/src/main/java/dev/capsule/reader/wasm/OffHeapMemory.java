@@ -33,15 +33,15 @@ import org.apache.arrow.memory.util.MemoryUtil;
  * {@link #detach}es, so a decoder never writes bytes that Arrow already holds.
  *
  * <p>Not thread-safe and never shared (decoders may not use threads). After {@link #close()} the
- * size is 0, so a stray access traps instead of touching freed memory. Closed regions go to a
- * bounded {@link RegionPool} for the next memory, since first-touching fresh pages is the slowest
- * thing a decoder does.
+ * size is 0, so a stray access traps instead of touching freed memory. Regions go to a bounded
+ * {@link RegionPool} for the next memory once neither a memory nor a view holds them, since
+ * first-touching fresh pages is the slowest thing a decoder does.
  */
 public final class OffHeapMemory implements Memory, AutoCloseable {
   /**
-   * All decoder memories of the JVM together may not grow past this (system property
-   * capsule.wasm.maxTotalBytes, default 4 GiB): the per-instance cap alone would let a hostile file
-   * with many columns commit columns × cap bytes.
+   * All decoder memories of the JVM together, with the regions kept batches still view, may not
+   * grow past this (system property capsule.wasm.maxTotalBytes, default 4 GiB): the per-instance
+   * cap alone would let a hostile file with many columns commit columns × cap bytes.
    */
   static volatile long totalBudgetBytes = Long.getLong("capsule.wasm.maxTotalBytes", 4L << 30);
   private static final byte[] NO_DATA = new byte[0];
@@ -87,7 +87,7 @@ public final class OffHeapMemory implements Memory, AutoCloseable {
     MemoryUtil.setMemory(base, limit, (byte) 0);
   }
 
-  /** Address of byte 0 of the memory; changes when the memory grows. */
+  /** Address of byte 0 of the memory; changes when the memory grows or detaches. */
   public long address() {
     return base;
   }
@@ -97,7 +97,7 @@ public final class OffHeapMemory implements Memory, AutoCloseable {
     return limit;
   }
 
-  /** Off-heap bytes of all memories of this JVM and of the regions Arrow still views (for leak checks in tests). */
+  /** Off-heap bytes of all memories of this JVM and of the regions Arrow still views. */
   static long reservedBytes() {
     return Region.reservedBytes();
   }
@@ -142,21 +142,28 @@ public final class OffHeapMemory implements Memory, AutoCloseable {
 
   /**
    * Moves the memory to a fresh copy of its region, leaving the old one to the Arrow buffers that
-   * view it: the module may then write anywhere without changing what they hold.
+   * view it: the module may then write anywhere without changing what they hold. The old region
+   * still counts against the budget until they release it.
    *
-   * @throws OutOfMemoryError if no region can be had for the copy
+   * @return false, leaving the memory as it was, if the copy would exceed the budget
+   * @throws OutOfMemoryError if the operating system refuses the copy
    */
-  void detach() {
-    if (region != null) {
-      reserve(capacity);
+  boolean detach() {
+    if (region == null) {
+      return true;
     }
+    if (Region.reservedBytes() + capacity > totalBudgetBytes) {
+      return false;
+    }
+    reserve(capacity);
+    return true;
   }
 
   /** Releases the memory's hold on its region (freed once no Arrow buffer views it); idempotent. */
   @Override
   public void close() {
     if (region != null) {
-      region.disown();
+      region.release();
     }
     region = null;
     base = 0;
@@ -173,7 +180,7 @@ public final class OffHeapMemory implements Memory, AutoCloseable {
     Region next = Region.acquire(minCapacity);
     if (region != null) {
       MemoryUtil.copyMemory(base, next.address, limit);
-      region.disown();
+      region.release();
     }
     region = next;
     base = next.address;
@@ -195,13 +202,13 @@ public final class OffHeapMemory implements Memory, AutoCloseable {
       return -1;
     }
     long newLimit = (long) (previous + delta) * PAGE_SIZE;
-    if (newLimit > capacity && Region.ownedBytes() + (newLimit - capacity) > totalBudgetBytes) {
+    if (newLimit > capacity && Region.reservedBytes() + (newLimit - capacity) > totalBudgetBytes) {
       return -1;
     }
     if (newLimit > capacity) {
       // Doubling keeps a decoder that grows a page at a time from copying quadratically.
       long doubled = Math.min(Math.max(capacity * 2, newLimit), (long) maxPages * PAGE_SIZE);
-      if (Region.ownedBytes() + (doubled - capacity) > totalBudgetBytes) {
+      if (Region.reservedBytes() + (doubled - capacity) > totalBudgetBytes) {
         doubled = newLimit;
       }
       try {

@@ -11,17 +11,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe: Arrow may release its buffers on any thread.
  */
 final class Region {
-  /** Bytes of every region not yet freed, pooled ones excluded (for leak checks). */
-  private static final AtomicLong RESERVED_BYTES = new AtomicLong();
   /**
-   * Bytes of the regions a wasm memory still owns: what decoders can make the JVM commit, and so
-   * what the decoder memory budget limits. A region only Arrow still views is Arrow's to account.
+   * Bytes of every region not yet freed, pooled ones excluded: what the decoder memory budget
+   * limits. A region only Arrow still views counts until it is freed, because a batch pins its
+   * whole region (chunk and scratch space), not just the bytes Arrow accounts for.
    */
-  private static final AtomicLong OWNED_BYTES = new AtomicLong();
+  private static final AtomicLong RESERVED_BYTES = new AtomicLong();
 
   final long address;
   final long capacity;
-  /** The owning memory's reference plus one per Arrow buffer viewing the region. */
+  /** The memory's reference plus one per Arrow buffer viewing the region. */
   private final AtomicInteger references = new AtomicInteger(1);
 
   private Region(long address, long capacity) {
@@ -30,14 +29,13 @@ final class Region {
   }
 
   /**
-   * A region of at least minBytes (dirty), owned by the calling memory until it {@link #disown}s it.
+   * A region of at least minBytes (dirty), held once by the calling memory.
    *
    * @throws OutOfMemoryError if the operating system refuses it
    */
   static Region acquire(long minBytes) {
     long[] block = RegionPool.acquire(minBytes);
     RESERVED_BYTES.addAndGet(block[1]);
-    OWNED_BYTES.addAndGet(block[1]);
     return new Region(block[0], block[1]);
   }
 
@@ -45,12 +43,8 @@ final class Region {
     return RESERVED_BYTES.get();
   }
 
-  static long ownedBytes() {
-    return OWNED_BYTES.get();
-  }
-
   void retain() {
-    if (references.getAndIncrement() <= 0) {
+    if (references.getAndUpdate(n -> n > 0 ? n + 1 : n) <= 0) {
       throw new IllegalStateException("region already released");
     }
   }
@@ -58,12 +52,6 @@ final class Region {
   /** True if anyone besides the first holder (the memory) still holds the region. */
   boolean shared() {
     return references.get() > 1;
-  }
-
-  /** The memory lets go of the region; it is freed once no Arrow buffer views it either. */
-  void disown() {
-    OWNED_BYTES.addAndGet(-capacity);
-    release();
   }
 
   void release() {
