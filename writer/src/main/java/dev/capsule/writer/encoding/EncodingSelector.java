@@ -91,6 +91,8 @@ public final class EncodingSelector {
   /**
    * Encodes the chunk with the encoding called {@code name}, bypassing selection (tests,
    * experiments). The analysis counts every distinct value, so capsule.dict works on any column.
+   * Only the forced encoding is estimated: the others' estimates (a trial Parquet encode among
+   * them) would cost time and decide nothing.
    *
    * @throws IllegalArgumentException if the encoding is unknown or does not support the values
    */
@@ -100,7 +102,8 @@ public final class EncodingSelector {
     if (!encoding.supports(analysis)) {
       throw new IllegalArgumentException("encoding '" + name + "' does not support this column chunk (" + describe(analysis) + ")");
     }
-    return new Selection(encoding, encoding.encode(values, analysis), estimate(analysis), analysis);
+    return new Selection(encoding, encoding.encode(values, analysis),
+        Map.of(encoding.name(), encoding.estimateSize(analysis)), analysis);
   }
 
   private Map<String, Long> estimate(ColumnAnalysis analysis) {
@@ -144,7 +147,8 @@ public final class EncodingSelector {
    * @param encoding the encoding chosen (or forced)
    * @param bytes the whole chunk it produced
    * @param estimates estimated chunk size of every encoding that supported the values, in
-   *     tie-break order; capsule.dict is absent when the analysis saw it could not win
+   *     tie-break order; capsule.dict is absent when the analysis saw it could not win. For a
+   *     forced chunk, the forced encoding's alone
    * @param analysis what the estimates were computed from
    */
   public record Selection(Encoding encoding, byte[] bytes, Map<String, Long> estimates, ColumnAnalysis analysis) {}

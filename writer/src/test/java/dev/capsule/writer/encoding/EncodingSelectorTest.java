@@ -216,9 +216,11 @@ class EncodingSelectorTest {
   @Test
   void estimatesListEverySupportingEncodingInOrder() {
     ColumnValues values = TestColumns.build(INT32, Shape.FEW_DISTINCT, Nulls.SOME, 12);
-    Map<String, Long> estimates = selector.force("capsule.plain", values).estimates();
+    Map<String, Long> estimates = selector.select(values).estimates();
     assertEquals(List.of("capsule.plain", "capsule.bitpack", "capsule.ree", "capsule.dict", "capsule.parquet"),
         List.copyOf(estimates.keySet()));
+    // Forcing compares nothing, so it estimates the forced encoding alone.
+    assertEquals(Map.of("capsule.ree", estimates.get("capsule.ree")), selector.force("capsule.ree", values).estimates());
   }
 
   private EncodingSelector.Selection assertPicks(String expected, ColumnValues values) {
