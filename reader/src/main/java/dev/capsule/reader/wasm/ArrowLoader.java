@@ -10,11 +10,11 @@ import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 
 /**
  * Moves checked decoder output into an Arrow vector, then {@link FieldVector#loadFieldBuffers},
- * which releases the vector's previous buffers. Each buffer is either a view of the decoder's memory
- * ({@link OffHeapMemory#view}: no copy; {@link ChunkDecoder} detaches the memory before calling
- * the module again while Arrow holds it) or, when no memory is given or the buffer is not aligned to its elements (Arrow's
- * C++ kernels load values at their natural alignment), a fresh buffer of the vector's allocator
- * filled by one memcpy.
+ * which releases the vector's previous buffers. Each buffer is a view of the decoder's memory
+ * ({@link OffHeapMemory#view}: no copy; {@link ChunkDecoder} detaches the memory before calling the
+ * module again while Arrow holds it), or a fresh buffer of the vector's allocator filled by one
+ * memcpy when no memory is given or the buffer is not aligned to its elements (Arrow's C++ kernels
+ * load values at their natural alignment).
  *
  * <p>Why copies never reuse the vector's previous buffers when they are large enough: whoever
  * consumed the previous batch may still hold them, and a reference taken through another allocator
@@ -27,7 +27,8 @@ final class ArrowLoader {
   /**
    * @param memory the decoder's memory to view output in, or null to copy every buffer
    */
-  static void load(FieldVector vector, PhysicalLayout layout, DecoderOutput out, int rowCount, OffHeapMemory memory) {
+  static void load(FieldVector vector, PhysicalLayout layout, DecoderOutput out, int rowCount,
+      OffHeapMemory memory) {
     BufferAllocator allocator = vector.getAllocator();
     long bitmapBytes = (rowCount + 7L) >>> 3;
     ArrowBuf validity = null;
@@ -74,9 +75,12 @@ final class ArrowLoader {
     return copy;
   }
 
-  /** What the values (or offsets) buffer's address must be a multiple of: its elements' natural alignment, at most 8. */
+  /** What the values (or offsets) buffer's address must be a multiple of: its elements' alignment, at most 8. */
   private static int alignment(PhysicalLayout layout) {
-    return layout == PhysicalLayout.VARIABLE ? Integer.BYTES : Math.min(Integer.lowestOneBit(layout.byteWidth()), 8);
+    if (layout == PhysicalLayout.VARIABLE) {
+      return Integer.BYTES;
+    }
+    return Math.min(Integer.lowestOneBit(layout.byteWidth()), 8);
   }
 
   /**
