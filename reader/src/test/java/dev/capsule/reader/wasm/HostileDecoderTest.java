@@ -14,8 +14,6 @@ import dev.capsule.format.PhysicalLayout;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarBinaryVector;
@@ -24,7 +22,6 @@ import org.apache.arrow.vector.extension.OpaqueType;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,25 +34,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * a pending watchdog alarm, or a leaked Arrow buffer or wasm memory.
  */
 @Timeout(60)
-class HostileDecoderTest {
+class HostileDecoderTest extends LeakCheckedTest {
   private static final Field INTS = Field.nullable("c", new ArrowType.Int(32, true));
   private static final Field STRINGS = Field.nullable("c", new ArrowType.Utf8());
   private static final Field BYTES = Field.nullable("c", new ArrowType.Binary());
   private static final DecodeLimits LIMITS = new DecodeLimits(4 << 20, Duration.ofMillis(300));
 
-  private BufferAllocator allocator;
-  private long reservedBefore;
-
-  @BeforeEach
-  void setUp() {
-    allocator = new RootAllocator();
-    reservedBefore = OffHeapMemory.reservedBytes();
-  }
-
   @AfterEach
-  void tearDown() {
-    allocator.close(); // fails the test if any buffer leaked
-    assertEquals(reservedBefore, OffHeapMemory.reservedBytes(), "wasm memory leaked");
+  void checkThreadState() {
     assertFalse(Thread.currentThread().isInterrupted(), "thread left interrupted");
     assertEquals(0, Watchdog.pending(), "watchdog alarm left behind");
   }

@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -26,36 +25,19 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.util.TransferPair;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Decoded buffers reach Arrow as views of the decoder's memory, and what Arrow holds never changes:
  * not when the decoder decodes the next batch, grows, or is closed.
  */
-class ZeroCopyTest {
+class ZeroCopyTest extends LeakCheckedTest {
   private static final int ROWS = 10_000;
   private static final int BATCH = 1024;
   private static final long START = 5;
   private static final long STEP = 3;
   private static final Field INT64 = Field.nullable("c", new ArrowType.Int(64, true));
   private static final Field UTF8 = Field.nullable("c", new ArrowType.Utf8());
-
-  private BufferAllocator allocator;
-  private long reservedBefore;
-
-  @BeforeEach
-  void setUp() {
-    allocator = new RootAllocator();
-    reservedBefore = OffHeapMemory.reservedBytes();
-  }
-
-  @AfterEach
-  void tearDown() {
-    allocator.close(); // fails the test if any buffer leaked
-    assertEquals(reservedBefore, OffHeapMemory.reservedBytes(), "a region outlived every holder");
-  }
 
   private static ChunkDecoder open(PhysicalLayout layout, Field field) throws IOException {
     return ChunkDecoder.open(compile("arith"), arithChunk(layout, ROWS, null, START, STEP), field,
