@@ -76,13 +76,6 @@ final class ParquetChunks {
     }
   }
 
-  /** The 16 bytes before the pages: chunk header and the parquet column header. */
-  static byte[] header(long n, int layoutCode, int flags, int physicalType, int codec, int maxDef,
-                       int reserved, long typeLength) {
-    return new Chunks.Bytes().u32(n).u8(layoutCode).u8(flags).u16(0)
-        .u8(physicalType).u8(codec).u8(maxDef).u8(reserved).u32(typeLength).toArray();
-  }
-
   /**
    * How parquet-java writes the pages.
    *
@@ -256,7 +249,7 @@ final class ParquetChunks {
   static byte[] chunk(PrimitiveType type, Object[] values, Options o, int layoutCode) {
     Capture c = write(type, values, o);
     int maxDef = type.getRepetition() == Repetition.OPTIONAL ? 1 : 0;
-    byte[] head = header(values.length, layoutCode, 0, physicalType(type.getPrimitiveTypeName()),
+    byte[] head = ParquetChunkBytes.chunkHeader(values.length, layoutCode, 0, physicalType(type.getPrimitiveTypeName()),
         o.codec(), maxDef, 0, type.getPrimitiveTypeName() == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY
             ? type.getTypeLength() : 0);
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -207,7 +207,7 @@ class ParquetCorpusTest {
     PrimitiveType t = desc.getPrimitiveType();
     int layout = ParquetChunks.layoutCode(t.getPrimitiveTypeName(), t.getTypeLength());
     boolean flba = t.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
-    byte[] head = ParquetChunks.header(meta.getValueCount(), layout, 0,
+    byte[] head = ParquetChunkBytes.chunkHeader(meta.getValueCount(), layout, 0,
         ParquetChunks.physicalType(t.getPrimitiveTypeName()),
         meta.getCodec() == CompressionCodecName.SNAPPY ? ParquetChunks.SNAPPY : ParquetChunks.UNCOMPRESSED,
         desc.getMaxDefinitionLevel(), 0, flba ? t.getTypeLength() : 0);

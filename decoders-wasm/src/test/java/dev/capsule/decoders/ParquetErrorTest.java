@@ -1,6 +1,13 @@
 package dev.capsule.decoders;
 
 import static dev.capsule.decoders.DecoderErrorTest.assertMessage;
+import static dev.capsule.decoders.ParquetChunkBytes.cat;
+import static dev.capsule.decoders.ParquetChunkBytes.chunkHeader;
+import static dev.capsule.decoders.ParquetChunkBytes.dictionary;
+import static dev.capsule.decoders.ParquetChunkBytes.int32;
+import static dev.capsule.decoders.ParquetChunkBytes.ints;
+import static dev.capsule.decoders.ParquetChunkBytes.pageHeader;
+import static dev.capsule.decoders.ParquetChunkBytes.v1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,9 +15,6 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import dev.capsule.decoders.ParquetChunks.Options;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +26,6 @@ import org.apache.parquet.format.DictionaryPageHeader;
 import org.apache.parquet.format.Encoding;
 import org.apache.parquet.format.PageHeader;
 import org.apache.parquet.format.PageType;
-import org.apache.parquet.format.Util;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -38,51 +41,7 @@ class ParquetErrorTest {
   private static final int ECORRUPT = 2;
   private static final int ENOMEM = 3;
 
-  // ---- building chunks by hand ----
-
-  static byte[] cat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] p : parts) {
-      out.writeBytes(p);
-    }
-    return out.toByteArray();
-  }
-
-  static byte[] header(PageHeader h) {
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      Util.writePageHeader(h, out);
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** A v1 data page (uncompressed) with the given body. */
-  static byte[] v1(int numValues, Encoding enc, byte[] body) {
-    PageHeader h = new PageHeader(PageType.DATA_PAGE, body.length, body.length);
-    h.setData_page_header(new DataPageHeader(numValues, enc, Encoding.RLE, Encoding.RLE));
-    return cat(header(h), body);
-  }
-
-  static byte[] dictPage(int numValues, byte[] body) {
-    PageHeader h = new PageHeader(PageType.DICTIONARY_PAGE, body.length, body.length);
-    h.setDictionary_page_header(new DictionaryPageHeader(numValues, Encoding.PLAIN));
-    return cat(header(h), body);
-  }
-
-  static byte[] ints(int... v) {
-    Chunks.Bytes b = new Chunks.Bytes();
-    for (int x : v) {
-      b.u32(x);
-    }
-    return b.toArray();
-  }
-
-  /** Required INT32 chunk (FIXED4, uncompressed) of the pages. */
-  static byte[] int32Chunk(int n, byte[]... pages) {
-    return cat(ParquetChunks.header(n, 4, 0, 1, 0, 0, 0, 0), cat(pages));
-  }
+  // ---- assertions (chunks are built by hand with ParquetChunkBytes) ----
 
   static void assertOpenFails(byte[] chunk, String fragment) {
     DecoderErrorTest.assertOpenFails(M, chunk, fragment);
@@ -107,7 +66,7 @@ class ParquetErrorTest {
 
   @Test
   void goodHandBuiltChunksDecode() {
-    byte[] chunk = int32Chunk(3, v1(2, Encoding.PLAIN, ints(7, -2)), v1(1, Encoding.PLAIN, ints(5)));
+    byte[] chunk = int32(3, v1(2, Encoding.PLAIN, ints(7, -2)), v1(1, Encoding.PLAIN, ints(5)));
     DecoderHarness h = new DecoderHarness(M);
     int handle = h.open(chunk);
     assertNotEquals(0, handle, () -> h.error(0));
@@ -133,12 +92,12 @@ class ParquetErrorTest {
     PageHeader ph = new PageHeader(PageType.DATA_PAGE, 14, 14);
     ph.setData_page_header(new DataPageHeader(3, Encoding.PLAIN, Encoding.RLE, Encoding.RLE));
     assertEquals(java.util.HexFormat.of().formatHex(Arrays.copyOfRange(chunk, 16, 33)),
-        java.util.HexFormat.of().formatHex(header(ph)));
+        java.util.HexFormat.of().formatHex(pageHeader(ph)));
   }
 
   @TestFactory
   Stream<DynamicTest> columnHeaderErrors() {
-    byte[] good = int32Chunk(1, v1(1, Encoding.PLAIN, ints(7)));
+    byte[] good = int32(1, v1(1, Encoding.PLAIN, ints(7)));
     List<DynamicTest> t = new ArrayList<>();
     t.add(dynamicTest("validity flag", () -> assertOpenFails(DecoderErrorTest.with(good, 5, 1),
         "flags byte at offset 5 is 1: capsule.parquet chunks carry no validity bitmap")));
@@ -195,64 +154,64 @@ class ParquetErrorTest {
   @Test
   void rowCountMismatch() {
     byte[] pages = cat(v1(2, Encoding.PLAIN, ints(7, -2)), v1(1, Encoding.PLAIN, ints(5)));
-    assertOpenFails(cat(ParquetChunks.header(4, 4, 0, 1, 0, 0, 0, 0), pages), "the data pages hold 3 rows but the chunk header says 4");
-    assertOpenFails(cat(ParquetChunks.header(2, 4, 0, 1, 0, 0, 0, 0), pages),
+    assertOpenFails(cat(chunkHeader(4, 4, 0, 1, 0, 0, 0, 0), pages), "the data pages hold 3 rows but the chunk header says 4");
+    assertOpenFails(cat(chunkHeader(2, 4, 0, 1, 0, 0, 0, 0), pages),
         "the data page at offset 41 goes past row 2, the chunk's row count (it starts at row 2)");
-    assertOpenFails(cat(ParquetChunks.header(0, 4, 0, 1, 0, 0, 0, 0), v1(0, Encoding.PLAIN, new byte[0])),
+    assertOpenFails(cat(chunkHeader(0, 4, 0, 1, 0, 0, 0, 0), v1(0, Encoding.PLAIN, new byte[0])),
         "the chunk has 0 rows but a data page at offset 16");
     DecoderHarness h = new DecoderHarness(M);
-    int handle = h.open(ParquetChunks.header(0, 4, 0, 1, 0, 0, 0, 0));
+    int handle = h.open(chunkHeader(0, 4, 0, 1, 0, 0, 0, 0));
     assertNotEquals(0, handle, () -> h.error(0));
     assertEquals(0, h.decodeRaw(handle, 0, 0), () -> h.error(handle));
   }
 
   @Test
   void pageKindsAndEncodings() {
-    byte[] dict = dictPage(2, ints(10, 20));
+    byte[] dict = dictionary(2, ints(10, 20));
     byte[] data = v1(2, Encoding.PLAIN, ints(7, -2));
-    assertOpenFails(int32Chunk(2, v1(2, Encoding.DELTA_BINARY_PACKED, ints(7, -2))),
+    assertOpenFails(int32(2, v1(2, Encoding.DELTA_BINARY_PACKED, ints(7, -2))),
         "data page at offset 16 uses encoding 5 (DELTA_BINARY_PACKED), which capsule.parquet does not support");
-    assertOpenFails(int32Chunk(2, v1(2, Encoding.BYTE_STREAM_SPLIT, ints(7, -2))), "uses encoding 9 (BYTE_STREAM_SPLIT)");
-    assertOpenFails(int32Chunk(2, v1(2, Encoding.RLE, ints(7, -2))), "uses encoding 3 (RLE)");
-    assertOpenFails(int32Chunk(2, v1(2, Encoding.RLE_DICTIONARY, new byte[] {1, 4, 2})),
+    assertOpenFails(int32(2, v1(2, Encoding.BYTE_STREAM_SPLIT, ints(7, -2))), "uses encoding 9 (BYTE_STREAM_SPLIT)");
+    assertOpenFails(int32(2, v1(2, Encoding.RLE, ints(7, -2))), "uses encoding 3 (RLE)");
+    assertOpenFails(int32(2, v1(2, Encoding.RLE_DICTIONARY, new byte[] {1, 4, 2})),
         "data page at offset 16 uses dictionary encoding 8 but the chunk has no dictionary page");
-    assertOpenFails(int32Chunk(2, data, dict), "dictionary page at offset 41 comes after a data page");
-    assertOpenFails(int32Chunk(2, dict, dict, data), "second dictionary page at offset");
+    assertOpenFails(int32(2, data, dict), "dictionary page at offset 41 comes after a data page");
+    assertOpenFails(int32(2, dict, dict, data), "second dictionary page at offset");
     PageHeader index = new PageHeader(PageType.INDEX_PAGE, 0, 0);
-    assertOpenFails(int32Chunk(2, header(index), data), "page at offset 16 has type 1 (INDEX_PAGE)");
+    assertOpenFails(int32(2, pageHeader(index), data), "page at offset 16 has type 1 (INDEX_PAGE)");
     PageHeader dictNoEncoding = new PageHeader(PageType.DICTIONARY_PAGE, 8, 8);
     dictNoEncoding.setDictionary_page_header(new DictionaryPageHeader(2, Encoding.RLE));
-    assertOpenFails(int32Chunk(2, cat(header(dictNoEncoding), ints(1, 2)), data),
+    assertOpenFails(int32(2, cat(pageHeader(dictNoEncoding), ints(1, 2)), data),
         "dictionary page at offset 16 has encoding 3; PLAIN (0) or PLAIN_DICTIONARY (2) expected");
-    byte[] bools = cat(ParquetChunks.header(2, 0, 0, 0, 0, 0, 0, 0), dictPage(1, new byte[] {1}),
+    byte[] bools = cat(chunkHeader(2, 0, 0, 0, 0, 0, 0, 0), dictionary(1, new byte[] {1}),
         v1(2, Encoding.PLAIN, new byte[] {1}));
     assertOpenFails(bools, "dictionary page at offset 16 in a BOOLEAN column");
     // Optional column, v1: definition levels must be RLE.
     PageHeader bitPacked = new PageHeader(PageType.DATA_PAGE, 8, 8);
     bitPacked.setData_page_header(new DataPageHeader(1, Encoding.PLAIN, Encoding.BIT_PACKED, Encoding.RLE));
-    assertOpenFails(cat(ParquetChunks.header(1, 4, 0, 1, 0, 1, 0, 0), header(bitPacked), ints(1, 7)),
+    assertOpenFails(cat(chunkHeader(1, 4, 0, 1, 0, 1, 0, 0), pageHeader(bitPacked), ints(1, 7)),
         "definition_level_encoding 4 is not RLE (3)");
     // v2: nested data.
     PageHeader v2 = new PageHeader(PageType.DATA_PAGE_V2, 8, 8);
     v2.setData_page_header_v2(new DataPageHeaderV2(3, 0, 2, Encoding.PLAIN, 0, 0));
-    assertOpenFails(int32Chunk(2, cat(header(v2), ints(7, -2))), "num_values 3 != num_rows 2");
+    assertOpenFails(int32(2, cat(pageHeader(v2), ints(7, -2))), "num_values 3 != num_rows 2");
     v2.setData_page_header_v2(new DataPageHeaderV2(2, 0, 2, Encoding.PLAIN, 0, 1));
-    assertOpenFails(int32Chunk(2, cat(header(v2), ints(7, -2))), "repetition_levels_byte_length is 1, must be 0");
+    assertOpenFails(int32(2, cat(pageHeader(v2), ints(7, -2))), "repetition_levels_byte_length is 1, must be 0");
     v2.setData_page_header_v2(new DataPageHeaderV2(2, 0, 2, Encoding.PLAIN, 9, 0));
-    assertOpenFails(cat(ParquetChunks.header(2, 4, 0, 1, 0, 1, 0, 0), header(v2), ints(7, -2)),
+    assertOpenFails(cat(chunkHeader(2, 4, 0, 1, 0, 1, 0, 0), pageHeader(v2), ints(7, -2)),
         "definition_levels_byte_length 9 exceeds the page size 8");
     v2.setData_page_header_v2(new DataPageHeaderV2(2, 0, 2, Encoding.PLAIN, 1, 0));
-    assertOpenFails(int32Chunk(2, cat(header(v2), ints(7, -2))), "definition_levels_byte_length 1 is wrong for max definition level 0");
+    assertOpenFails(int32(2, cat(pageHeader(v2), ints(7, -2))), "definition_levels_byte_length 1 is wrong for max definition level 0");
     // Sizes of uncompressed pages.
     PageHeader sizes = new PageHeader(PageType.DATA_PAGE, 9, 8);
     sizes.setData_page_header(new DataPageHeader(2, Encoding.PLAIN, Encoding.RLE, Encoding.RLE));
-    assertOpenFails(int32Chunk(2, cat(header(sizes), ints(7, -2))),
+    assertOpenFails(int32(2, cat(pageHeader(sizes), ints(7, -2))),
         "uncompressed data page at offset 16 has compressed_page_size 8 != uncompressed_page_size 9");
     // A data page without its sub-header.
-    assertOpenFails(int32Chunk(2, cat(header(new PageHeader(PageType.DATA_PAGE, 8, 8)), ints(7, -2))),
+    assertOpenFails(int32(2, cat(pageHeader(new PageHeader(PageType.DATA_PAGE, 8, 8)), ints(7, -2))),
         "data page at offset 16 lacks its 5");
     // Trailing zero bytes parse as an empty PageHeader.
-    assertOpenFails(cat(int32Chunk(2, data), new byte[3]),
+    assertOpenFails(cat(int32(2, data), new byte[3]),
         "page header at offset 41: PageHeader lacks type");
   }
 
@@ -271,26 +230,26 @@ class ParquetErrorTest {
     v1.setData_page_header(new DataPageHeader(2, Encoding.PLAIN, Encoding.RLE, Encoding.RLE));
     v1.setDictionary_page_header(otherDict);
     v1.setData_page_header_v2(otherV2);
-    assertDecodes(int32Chunk(2, cat(header(v1), ints(7, -2))), ints(7), ints(-2));
+    assertDecodes(int32(2, cat(pageHeader(v1), ints(7, -2))), ints(7), ints(-2));
 
     PageHeader v2 = new PageHeader(PageType.DATA_PAGE_V2, 8, 8);
     v2.setData_page_header(otherV1);
     v2.setDictionary_page_header(otherDict);
     v2.setData_page_header_v2(new DataPageHeaderV2(2, 0, 2, Encoding.PLAIN, 0, 0));
-    assertDecodes(int32Chunk(2, cat(header(v2), ints(7, -2))), ints(7), ints(-2));
+    assertDecodes(int32(2, cat(pageHeader(v2), ints(7, -2))), ints(7), ints(-2));
 
     PageHeader dict = new PageHeader(PageType.DICTIONARY_PAGE, 8, 8);
     dict.setData_page_header(otherV1);
     dict.setDictionary_page_header(new DictionaryPageHeader(2, Encoding.PLAIN));
     dict.setData_page_header_v2(otherV2);
     byte[] indices = {1, 0x03, 0b01}; // bit width 1, one bit-packed group: indices 1, 0
-    assertDecodes(int32Chunk(2, cat(header(dict), ints(10, 20)), v1(2, Encoding.RLE_DICTIONARY, indices)),
+    assertDecodes(int32(2, cat(pageHeader(dict), ints(10, 20)), v1(2, Encoding.RLE_DICTIONARY, indices)),
         ints(20), ints(10));
 
     // The ignored sub-headers are still Thrift the decoder knows: a field of the wrong type is corrupt.
     byte[] wrongType = {0x15, 0x00, 0x15, 0x08, 0x15, 0x08, 0x2c, 0x15, 0x04, 0x15, 0x00, 0x15, 0x06, 0x15, 0x06, 0x00,
         0x2c, 0x16, 0x02, 0x00, 0x00}; // field 7 (DictionaryPageHeader) with num_values as an i64
-    assertOpenFails(cat(ParquetChunks.header(2, 4, 0, 1, 0, 0, 0, 0), wrongType, ints(7, -2)),
+    assertOpenFails(cat(chunkHeader(2, 4, 0, 1, 0, 0, 0, 0), wrongType, ints(7, -2)),
         "field 1 of DictionaryPageHeader has compact type 6");
   }
 
@@ -303,7 +262,7 @@ class ParquetErrorTest {
 
   /** Raw Thrift: a PageHeader whose first field is followed by `rest`. */
   static byte[] thriftChunk(byte[] headerBytes) {
-    return cat(ParquetChunks.header(1, 4, 0, 1, 0, 0, 0, 0), headerBytes, ints(7));
+    return cat(chunkHeader(1, 4, 0, 1, 0, 0, 0, 0), headerBytes, ints(7));
   }
 
   @Test
@@ -343,8 +302,8 @@ class ParquetErrorTest {
     Arrays.fill(deep, (byte) 0x1c); // field 1 of each nested struct: a struct, 40 deep
     deep[0] = (byte) 0x9c; // PageHeader field 9 (unknown): a struct
     assertOpenFails(thriftChunk(deep), "nested deeper than 16 levels");
-    assertOpenFails(cat(ParquetChunks.header(1, 4, 0, 1, 0, 0, 0, 0), new byte[] {0x15}), "truncated chunk: the page header at offset 16 runs past the end of the chunk");
-    assertOpenFails(cat(ParquetChunks.header(1, 4, 0, 1, 0, 0, 0, 0), new byte[] {(byte) 0x98, 0x7f}), "truncated chunk: the page header at offset 16");
+    assertOpenFails(cat(chunkHeader(1, 4, 0, 1, 0, 0, 0, 0), new byte[] {0x15}), "truncated chunk: the page header at offset 16 runs past the end of the chunk");
+    assertOpenFails(cat(chunkHeader(1, 4, 0, 1, 0, 0, 0, 0), new byte[] {(byte) 0x98, 0x7f}), "truncated chunk: the page header at offset 16");
   }
 
   @TestFactory
@@ -374,7 +333,7 @@ class ParquetErrorTest {
       t.add(dynamicTest(e, () -> {
         PageHeader h = new PageHeader(PageType.DATA_PAGE, 4, body.length);
         h.setData_page_header(new DataPageHeader(1, Encoding.PLAIN, Encoding.RLE, Encoding.RLE));
-        byte[] chunk = cat(ParquetChunks.header(1, 4, 0, 1, 1, 0, 0, 0), header(h), body);
+        byte[] chunk = cat(chunkHeader(1, 4, 0, 1, 1, 0, 0, 0), pageHeader(h), body);
         assertDecodeFails(chunk, 0, 1, ECORRUPT, e);
         assertMessage(M, lastError(chunk), "of the page at offset 16");
       }));
@@ -384,7 +343,7 @@ class ParquetErrorTest {
       byte[] body = {0x04, 0x00, 7, 0x0a, 0x01, 0x00}; // literal 07, copy of 3 at offset 1
       PageHeader h = new PageHeader(PageType.DATA_PAGE, 4, body.length);
       h.setData_page_header(new DataPageHeader(1, Encoding.PLAIN, Encoding.RLE, Encoding.RLE));
-      byte[] chunk = cat(ParquetChunks.header(1, 4, 0, 1, 1, 0, 0, 0), header(h), body);
+      byte[] chunk = cat(chunkHeader(1, 4, 0, 1, 1, 0, 0, 0), pageHeader(h), body);
       DecoderHarness d = new DecoderHarness(M);
       int handle = d.open(chunk);
       assertNotEquals(0, handle, () -> d.error(0));
@@ -404,7 +363,7 @@ class ParquetErrorTest {
   Stream<DynamicTest> dictionaryIndexOutOfRange() {
     List<DynamicTest> t = new ArrayList<>();
     // Dictionary of 3 INT32 values; 20 rows of indices with bit width 2 (3 is out of range).
-    byte[] dict = dictPage(3, ints(10, 20, 30));
+    byte[] dict = dictionary(3, ints(10, 20, 30));
     for (int bad : new int[] {0, 5, 8, 13, 16, 19}) {
       t.add(dynamicTest("bit-packed, bad index at value " + bad, () -> {
         long[] idx = new long[24];
@@ -414,14 +373,14 @@ class ParquetErrorTest {
         idx[bad] = 3;
         byte[] packed = Arrays.copyOf(Chunks.pack(idx, 2), 6); // 3 groups of 8 x 2 bits
         byte[] body = cat(new byte[] {2, 0x07}, packed);        // bit width 2, header: 3 groups, bit-packed
-        byte[] chunk = int32Chunk(20, dict, v1(20, Encoding.PLAIN_DICTIONARY, body));
+        byte[] chunk = int32(20, dict, v1(20, Encoding.PLAIN_DICTIONARY, body));
         String msg = "dictionary index 3 of non-null value " + bad + " of the page at offset 41 is not below the dictionary size 3";
         assertDecodeFails(chunk, 0, 20, ECORRUPT, msg);
         assertDecodeFails(chunk, 19, 1, ECORRUPT, msg); // the whole page is decoded
       }));
     }
     // The same for BYTE_ARRAY (one-pass path without nulls, index array with nulls).
-    byte[] sdict = dictPage(3, cat(ints(1), new byte[] {'a'}, ints(2), new byte[] {'b', 'c'}, ints(0)));
+    byte[] sdict = dictionary(3, cat(ints(1), new byte[] {'a'}, ints(2), new byte[] {'b', 'c'}, ints(0)));
     for (boolean optional : new boolean[] {false, true}) {
       for (int bad : new int[] {0, 9, 19}) {
         t.add(dynamicTest("BYTE_ARRAY " + (optional ? "optional" : "required") + ", bad index at value " + bad, () -> {
@@ -433,7 +392,7 @@ class ParquetErrorTest {
           byte[] packed = Arrays.copyOf(Chunks.pack(idx, 2), 6);
           byte[] levels = optional ? cat(ints(2), new byte[] {0x28, 0x01}) : new byte[0]; // 20 x level 1
           byte[] body = cat(levels, new byte[] {2, 0x07}, packed);
-          byte[] chunk = cat(ParquetChunks.header(20, 255, 0, 6, 0, optional ? 1 : 0, 0, 0), sdict,
+          byte[] chunk = cat(chunkHeader(20, 255, 0, 6, 0, optional ? 1 : 0, 0, 0), sdict,
               v1(20, Encoding.PLAIN_DICTIONARY, body));
           assertDecodeFails(chunk, 0, 20, ECORRUPT, "dictionary index 3 of non-null value " + bad
               + " of the page at offset 44 is not below the dictionary size 3");
@@ -442,32 +401,32 @@ class ParquetErrorTest {
     }
     t.add(dynamicTest("RLE run", () -> {
       byte[] body = {2, 0x14, 0x01, 0x14, 0x03}; // bit width 2; run of 10 x 1; run of 10 x 3
-      assertDecodeFails(int32Chunk(20, dict, v1(20, Encoding.RLE_DICTIONARY, body)), 0, 20, ECORRUPT,
+      assertDecodeFails(int32(20, dict, v1(20, Encoding.RLE_DICTIONARY, body)), 0, 20, ECORRUPT,
           "dictionary index 3 of non-null value 10 of the page at offset 41 is not below the dictionary size 3");
     }));
     t.add(dynamicTest("bit width 33", () -> assertDecodeFails(
-        int32Chunk(2, dict, v1(2, Encoding.RLE_DICTIONARY, new byte[] {33, 0x04, 0})), 0, 2, ECORRUPT,
+        int32(2, dict, v1(2, Encoding.RLE_DICTIONARY, new byte[] {33, 0x04, 0})), 0, 2, ECORRUPT,
         "index bit width 33 is above 32")));
     t.add(dynamicTest("empty dictionary", () -> assertDecodeFails(
-        int32Chunk(2, dictPage(0, new byte[0]), v1(2, Encoding.RLE_DICTIONARY, new byte[] {0})), 0, 2, ECORRUPT,
+        int32(2, dictionary(0, new byte[0]), v1(2, Encoding.RLE_DICTIONARY, new byte[] {0})), 0, 2, ECORRUPT,
         "is not below the dictionary size 0")));
     t.add(dynamicTest("truncated bit-packed run", () -> assertDecodeFails(
-        int32Chunk(20, dict, v1(20, Encoding.RLE_DICTIONARY, new byte[] {2, 0x07, 0, 0})), 0, 20, ECORRUPT,
+        int32(20, dict, v1(20, Encoding.RLE_DICTIONARY, new byte[] {2, 0x07, 0, 0})), 0, 20, ECORRUPT,
         "truncated bit-packed run")));
     t.add(dynamicTest("missing run", () -> assertDecodeFails(
-        int32Chunk(20, dict, v1(20, Encoding.RLE_DICTIONARY, new byte[] {2, 0x14, 0x01})), 0, 20, ECORRUPT,
+        int32(20, dict, v1(20, Encoding.RLE_DICTIONARY, new byte[] {2, 0x14, 0x01})), 0, 20, ECORRUPT,
         "truncated run header")));
     t.add(dynamicTest("dictionary too short", () -> assertOpenFails(
-        int32Chunk(2, dictPage(3, ints(10, 20)), v1(2, Encoding.RLE_DICTIONARY, new byte[] {0})),
+        int32(2, dictionary(3, ints(10, 20)), v1(2, Encoding.RLE_DICTIONARY, new byte[] {0})),
         "dictionary page at offset 16: 3 values need 12 bytes, the page has 8")));
     // num_values far beyond what the page can hold (each value needs its 4 length bytes): corrupt,
     // found before any memory is allocated for the dictionary's offsets.
     t.add(dynamicTest("byte array dictionary num_values beyond the page", () -> assertOpenFails(
-        cat(ParquetChunks.header(1, 255, 0, 6, 0, 0, 0, 0), dictPage(Integer.MAX_VALUE, cat(ints(1), new byte[] {'a', 'b', 'c', 'd'})),
+        cat(chunkHeader(1, 255, 0, 6, 0, 0, 0, 0), dictionary(Integer.MAX_VALUE, cat(ints(1), new byte[] {'a', 'b', 'c', 'd'})),
             v1(1, Encoding.RLE_DICTIONARY, new byte[] {0})),
         "dictionary page at offset 16: 2147483647 values need at least 8589934588 bytes, the page has 8")));
     t.add(dynamicTest("byte array dictionary value past the end", () -> assertOpenFails(
-        cat(ParquetChunks.header(1, 255, 0, 6, 0, 0, 0, 0), dictPage(2, cat(ints(1), new byte[] {'a'}, ints(9), new byte[] {'b'})),
+        cat(chunkHeader(1, 255, 0, 6, 0, 0, 0, 0), dictionary(2, cat(ints(1), new byte[] {'a'}, ints(9), new byte[] {'b'})),
             v1(1, Encoding.RLE_DICTIONARY, new byte[] {0})),
         "dictionary page at offset 16: value 1 runs past the end of the page")));
     return t.stream();
@@ -475,19 +434,19 @@ class ParquetErrorTest {
 
   @Test
   void valueAndLevelErrors() {
-    assertDecodeFails(int32Chunk(3, v1(3, Encoding.PLAIN, ints(7, -2))), 0, 3, ECORRUPT,
+    assertDecodeFails(int32(3, v1(3, Encoding.PLAIN, ints(7, -2))), 0, 3, ECORRUPT,
         "PLAIN values of the page at offset 16: 3 values need 12 bytes, the page has 8");
-    byte[] strings = cat(ParquetChunks.header(2, 255, 0, 6, 0, 0, 0, 0),
+    byte[] strings = cat(chunkHeader(2, 255, 0, 6, 0, 0, 0, 0),
         v1(2, Encoding.PLAIN, cat(ints(1), new byte[] {'a'}, ints(5), new byte[] {'b'})));
     assertDecodeFails(strings, 0, 2, ECORRUPT, "PLAIN value of row 1 in the page at offset 16 has length 5 past the page end");
-    byte[] stringsShort = cat(ParquetChunks.header(2, 255, 0, 6, 0, 0, 0, 0), v1(2, Encoding.PLAIN, cat(ints(1), new byte[] {'a', 0})));
+    byte[] stringsShort = cat(chunkHeader(2, 255, 0, 6, 0, 0, 0, 0), v1(2, Encoding.PLAIN, cat(ints(1), new byte[] {'a', 0})));
     assertDecodeFails(stringsShort, 0, 2, ECORRUPT, "PLAIN values of the page at offset 16 end before row 1");
     // Optional INT32, v1 levels: u32 length, then RLE run of 2 x level 2.
-    byte[] level2 = cat(ParquetChunks.header(2, 4, 0, 1, 0, 1, 0, 0), v1(2, Encoding.PLAIN, cat(ints(2), new byte[] {0x04, 0x02}, ints(7, 8))));
+    byte[] level2 = cat(chunkHeader(2, 4, 0, 1, 0, 1, 0, 0), v1(2, Encoding.PLAIN, cat(ints(2), new byte[] {0x04, 0x02}, ints(7, 8))));
     assertDecodeFails(level2, 0, 2, ECORRUPT, "definition levels of the page at offset 16: level above the maximum 1");
-    byte[] levelsShort = cat(ParquetChunks.header(9, 4, 0, 1, 0, 1, 0, 0), v1(9, Encoding.PLAIN, cat(ints(2), new byte[] {0x04, 0x01}, ints(7, 8))));
+    byte[] levelsShort = cat(chunkHeader(9, 4, 0, 1, 0, 1, 0, 0), v1(9, Encoding.PLAIN, cat(ints(2), new byte[] {0x04, 0x01}, ints(7, 8))));
     assertDecodeFails(levelsShort, 0, 9, ECORRUPT, "definition levels of the page at offset 16: truncated run header");
-    byte[] levelsPast = cat(ParquetChunks.header(2, 4, 0, 1, 0, 1, 0, 0), v1(2, Encoding.PLAIN, cat(ints(9), new byte[] {0x04, 0x01})));
+    byte[] levelsPast = cat(chunkHeader(2, 4, 0, 1, 0, 1, 0, 0), v1(2, Encoding.PLAIN, cat(ints(9), new byte[] {0x04, 0x01})));
     assertOpenFails(levelsPast, "data page at offset 16: definition levels do not fit in the 6 byte page");
   }
 
@@ -495,7 +454,7 @@ class ParquetErrorTest {
   void outOfMemoryWhenTheHostCapsMemory() {
     // 1M rows of one dictionary value (bit width 0): a 4 MB page to cache under a 1 MiB cap.
     int n = 1 << 20;
-    byte[] chunk = int32Chunk(n, dictPage(1, ints(42)), v1(n, Encoding.RLE_DICTIONARY, new byte[] {0}));
+    byte[] chunk = int32(n, dictionary(1, ints(42)), v1(n, Encoding.RLE_DICTIONARY, new byte[] {0}));
     DecoderHarness h = new DecoderHarness(M, new MemoryLimits(2, 16));
     int handle = h.open(chunk);
     assertNotEquals(0, handle, () -> h.error(0));
@@ -516,11 +475,11 @@ class ParquetErrorTest {
     byte[] value = new byte[10_000];
     Arrays.fill(value, (byte) 'v');
     List<byte[]> pages = new ArrayList<>();
-    pages.add(dictPage(1, cat(ints(value.length), value)));
+    pages.add(dictionary(1, cat(ints(value.length), value)));
     for (int p = 0; p < 6; p++) {
       pages.add(v1(50_000, Encoding.RLE_DICTIONARY, new byte[] {0}));
     }
-    byte[] chunk = cat(ParquetChunks.header(n, 255, 0, 6, 0, 0, 0, 0), cat(pages.toArray(new byte[0][])));
+    byte[] chunk = cat(chunkHeader(n, 255, 0, 6, 0, 0, 0, 0), cat(pages.toArray(new byte[0][])));
     DecoderHarness h = new DecoderHarness(M);
     int handle = h.open(chunk);
     assertNotEquals(0, handle, () -> h.error(0));
@@ -534,10 +493,10 @@ class ParquetErrorTest {
   @Test
   void binaryDictionaryRoundTrip() {
     // A hand-built BYTE_ARRAY chunk: dictionary of 3 strings, optional with levels, v1.
-    byte[] dict = dictPage(3, cat(ints(2), "ab".getBytes(), ints(0), ints(3), "xyz".getBytes()));
+    byte[] dict = dictionary(3, cat(ints(2), "ab".getBytes(), ints(0), ints(3), "xyz".getBytes()));
     // levels: RLE run of 4 x 1 (0x08 0x01); indices bit width 2: RLE 4 x index 2.
     byte[] body = cat(ints(2), new byte[] {0x08, 0x01}, new byte[] {2, 0x08, 0x02});
-    byte[] chunk = cat(ParquetChunks.header(4, 255, 0, 6, 0, 1, 0, 0), dict, v1(4, Encoding.PLAIN_DICTIONARY, body));
+    byte[] chunk = cat(chunkHeader(4, 255, 0, 6, 0, 1, 0, 0), dict, v1(4, Encoding.PLAIN_DICTIONARY, body));
     DecoderHarness h = new DecoderHarness(M);
     int handle = h.open(chunk);
     assertNotEquals(0, handle, () -> h.error(0));

@@ -1,5 +1,13 @@
 package dev.capsule.writer;
 
+import static dev.capsule.decoders.ParquetChunkBytes.cat;
+import static dev.capsule.decoders.ParquetChunkBytes.chunkHeader;
+import static dev.capsule.decoders.ParquetChunkBytes.dictionary;
+import static dev.capsule.decoders.ParquetChunkBytes.int32;
+import static dev.capsule.decoders.ParquetChunkBytes.ints;
+import static dev.capsule.decoders.ParquetChunkBytes.pageHeader;
+import static dev.capsule.decoders.ParquetChunkBytes.v1;
+import static dev.capsule.decoders.ParquetChunkBytes.v2;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -23,7 +31,6 @@ import dev.capsule.writer.encoding.Encodings;
 import dev.capsule.writer.encoding.ParquetChunkDecoder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -44,7 +51,6 @@ import org.apache.parquet.format.DataPageHeaderV2;
 import org.apache.parquet.format.DictionaryPageHeader;
 import org.apache.parquet.format.PageHeader;
 import org.apache.parquet.format.PageType;
-import org.apache.parquet.format.Util;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -61,65 +67,7 @@ class ParquetReferenceDecoderTest {
   private static final org.apache.parquet.format.Encoding PLAIN = org.apache.parquet.format.Encoding.PLAIN;
   private static final org.apache.parquet.format.Encoding RLE = org.apache.parquet.format.Encoding.RLE;
 
-  // ---- building chunks ----
-
-  static byte[] cat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] p : parts) {
-      out.writeBytes(p);
-    }
-    return out.toByteArray();
-  }
-
-  /** The 16 bytes before the pages. */
-  static byte[] header(long n, int layout, int physical, int codec, int maxDefinition, int reserved, long typeLength) {
-    return ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt((int) n).put((byte) layout).put((byte) 0)
-        .putShort((short) 0).put((byte) physical).put((byte) codec).put((byte) maxDefinition).put((byte) reserved)
-        .putInt((int) typeLength).array();
-  }
-
-  static byte[] pageHeader(PageHeader h) {
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      Util.writePageHeader(h, out);
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static byte[] v1(int rows, org.apache.parquet.format.Encoding encoding, byte[] body) {
-    PageHeader h = new PageHeader(PageType.DATA_PAGE, body.length, body.length);
-    h.setData_page_header(new DataPageHeader(rows, encoding, RLE, RLE));
-    return cat(pageHeader(h), body);
-  }
-
-  static byte[] v2(int rows, org.apache.parquet.format.Encoding encoding, int levels, byte[] body) {
-    PageHeader h = new PageHeader(PageType.DATA_PAGE_V2, body.length, body.length);
-    h.setData_page_header_v2(new DataPageHeaderV2(rows, 0, rows, encoding, levels, 0));
-    return cat(pageHeader(h), body);
-  }
-
-  static byte[] dictionary(int size, byte[] body) {
-    PageHeader h = new PageHeader(PageType.DICTIONARY_PAGE, body.length, body.length);
-    h.setDictionary_page_header(new DictionaryPageHeader(size, PLAIN));
-    return cat(pageHeader(h), body);
-  }
-
-  static byte[] ints(int... values) {
-    ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-    for (int v : values) {
-      b.putInt(v);
-    }
-    return b.array();
-  }
-
-  /** Required INT32 (FIXED4), uncompressed. */
-  static byte[] int32(long n, byte[]... pages) {
-    return cat(header(n, 4, 1, 0, 0, 0, 0), cat(pages));
-  }
-
-  // ---- decoding both ways ----
+  // ---- decoding both ways (chunks are built by hand with decoders-wasm's ParquetChunkBytes) ----
 
   /** The Arrow field whose layout is the chunk's layout code. */
   static Field field(byte[] chunk) {
@@ -258,7 +206,7 @@ class ParquetReferenceDecoderTest {
         "compressed_page_size is negative"});
     PageHeader snappyLie = new PageHeader(PageType.DATA_PAGE, Integer.MAX_VALUE, 6);
     snappyLie.setData_page_header(new DataPageHeader(2, PLAIN, RLE, RLE));
-    add.accept("huge uncompressed size", new Object[] {cat(header(2, 4, 1, 1, 0, 0, 0), pageHeader(snappyLie),
+    add.accept("huge uncompressed size", new Object[] {cat(chunkHeader(2, 4, 0, 1, 1, 0, 0, 0), pageHeader(snappyLie),
         new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 0}), "cannot hold 2147483647 bytes"});
     add.accept("row sum", new Object[] {int32(3, v1(2, PLAIN, ints(7, -2))), "the data pages hold 2 rows but the chunk header says 3"});
     add.accept("past the row count", new Object[] {int32(1, v1(2, PLAIN, ints(7, -2))), "goes past row 1"});
@@ -269,7 +217,7 @@ class ParquetReferenceDecoderTest {
         "comes after a data page"});
     add.accept("two dictionaries", new Object[] {int32(2, dictionary(1, ints(5)), dictionary(1, ints(5)),
         v1(2, PLAIN, ints(7, -2))), "second dictionary page"});
-    add.accept("boolean dictionary", new Object[] {cat(header(2, 0, 0, 0, 0, 0, 0), dictionary(1, new byte[] {1}),
+    add.accept("boolean dictionary", new Object[] {cat(chunkHeader(2, 0, 0, 0, 0, 0, 0, 0), dictionary(1, new byte[] {1}),
         v1(2, PLAIN, new byte[] {1})), "in a BOOLEAN column"});
     PageHeader rleDictionary = new PageHeader(PageType.DICTIONARY_PAGE, 4, 4);
     rleDictionary.setDictionary_page_header(new DictionaryPageHeader(1, RLE));
@@ -286,7 +234,7 @@ class ParquetReferenceDecoderTest {
     add.accept("v2 repetition levels", new Object[] {int32(2, pageHeader(nested), ints(7, -2)), "repetition_levels_byte_length is 1"});
     add.accept("v2 levels in a required column", new Object[] {int32(2, v2(2, PLAIN, 1, ints(7, -2))),
         "wrong for max definition level 0"});
-    add.accept("v2 levels past the page", new Object[] {cat(header(2, 4, 1, 0, 1, 0, 0), v2(2, PLAIN, 9, ints(7, -2))),
+    add.accept("v2 levels past the page", new Object[] {cat(chunkHeader(2, 4, 0, 1, 0, 1, 0, 0), v2(2, PLAIN, 9, ints(7, -2))),
         "exceeds the page size"});
     PageHeader sizes = new PageHeader(PageType.DATA_PAGE, 9, 8);
     sizes.setData_page_header(new DataPageHeader(2, PLAIN, RLE, RLE));
@@ -322,15 +270,15 @@ class ParquetReferenceDecoderTest {
     for (int k = 0; k < bodies.length; k++) {
       PageHeader h = new PageHeader(PageType.DATA_PAGE, 4, bodies[k].length);
       h.setData_page_header(new DataPageHeader(1, PLAIN, RLE, RLE));
-      add.accept("snappy " + k, new Object[] {cat(header(1, 4, 1, 1, 0, 0, 0), pageHeader(h), bodies[k]), "snappy data"});
+      add.accept("snappy " + k, new Object[] {cat(chunkHeader(1, 4, 0, 1, 1, 0, 0, 0), pageHeader(h), bodies[k]), "snappy data"});
     }
     // Dictionary and value contents.
-    add.accept("huge BYTE_ARRAY dictionary", new Object[] {cat(header(1, 255, 6, 0, 0, 0, 0),
+    add.accept("huge BYTE_ARRAY dictionary", new Object[] {cat(chunkHeader(1, 255, 0, 6, 0, 0, 0, 0),
         dictionary(Integer.MAX_VALUE, cat(ints(1), new byte[] {'a', 'b', 'c', 'd'})),
         v1(1, org.apache.parquet.format.Encoding.RLE_DICTIONARY, new byte[] {0})), "values need at least 8589934588 bytes"});
     add.accept("short fixed dictionary", new Object[] {int32(2, dictionary(3, ints(10, 20)),
         v1(2, org.apache.parquet.format.Encoding.RLE_DICTIONARY, new byte[] {0})), "3 values need 12 bytes"});
-    add.accept("dictionary value past the end", new Object[] {cat(header(1, 255, 6, 0, 0, 0, 0),
+    add.accept("dictionary value past the end", new Object[] {cat(chunkHeader(1, 255, 0, 6, 0, 0, 0, 0),
         dictionary(2, cat(ints(1), new byte[] {'a'}, ints(9), new byte[] {'b'})),
         v1(1, org.apache.parquet.format.Encoding.RLE_DICTIONARY, new byte[] {0})), "past the page end"});
     byte[] dict3 = dictionary(3, ints(10, 20, 30));
@@ -347,17 +295,17 @@ class ParquetReferenceDecoderTest {
     add.accept("missing index run", new Object[] {int32(20, dict3, v1(20, org.apache.parquet.format.Encoding.RLE_DICTIONARY,
         new byte[] {2, 0x14, 0x01})), "truncated run header"});
     add.accept("PLAIN too short", new Object[] {int32(3, v1(3, PLAIN, ints(7, -2))), "3 values need 12 bytes, the page has 8"});
-    add.accept("PLAIN BYTE_ARRAY past the end", new Object[] {cat(header(2, 255, 6, 0, 0, 0, 0),
+    add.accept("PLAIN BYTE_ARRAY past the end", new Object[] {cat(chunkHeader(2, 255, 0, 6, 0, 0, 0, 0),
         v1(2, PLAIN, cat(ints(1), new byte[] {'a'}, ints(5), new byte[] {'b'}))), "has length 5 past the page end"});
-    add.accept("PLAIN BYTE_ARRAY missing length", new Object[] {cat(header(2, 255, 6, 0, 0, 0, 0),
+    add.accept("PLAIN BYTE_ARRAY missing length", new Object[] {cat(chunkHeader(2, 255, 0, 6, 0, 0, 0, 0),
         v1(2, PLAIN, cat(ints(1), new byte[] {'a', 0}))), "end before value 1"});
-    add.accept("level 2", new Object[] {cat(header(2, 4, 1, 0, 1, 0, 0), v1(2, PLAIN, cat(ints(2), new byte[] {0x04, 0x02},
+    add.accept("level 2", new Object[] {cat(chunkHeader(2, 4, 0, 1, 0, 1, 0, 0), v1(2, PLAIN, cat(ints(2), new byte[] {0x04, 0x02},
         ints(7, 8)))), "level above the maximum 1"});
-    add.accept("levels truncated", new Object[] {cat(header(9, 4, 1, 0, 1, 0, 0), v1(9, PLAIN, cat(ints(2),
+    add.accept("levels truncated", new Object[] {cat(chunkHeader(9, 4, 0, 1, 0, 1, 0, 0), v1(9, PLAIN, cat(ints(2),
         new byte[] {0x04, 0x01}, ints(7, 8)))), "truncated run header"});
-    add.accept("levels past the page", new Object[] {cat(header(2, 4, 1, 0, 1, 0, 0), v1(2, PLAIN, cat(ints(9),
+    add.accept("levels past the page", new Object[] {cat(chunkHeader(2, 4, 0, 1, 0, 1, 0, 0), v1(2, PLAIN, cat(ints(9),
         new byte[] {0x04, 0x01}))), "definition levels do not fit"});
-    add.accept("v2 levels truncated", new Object[] {cat(header(9, 4, 1, 0, 1, 0, 0), v2(9, PLAIN, 2,
+    add.accept("v2 levels truncated", new Object[] {cat(chunkHeader(9, 4, 0, 1, 0, 1, 0, 0), v2(9, PLAIN, 2,
         cat(new byte[] {0x04, 0x01}, ints(7, 8)))), "truncated run header"});
 
     List<DynamicTest> tests = new ArrayList<>();
@@ -475,7 +423,7 @@ class ParquetReferenceDecoderTest {
   /** A chunk of 0 rows and no page decodes to nothing. */
   @Test
   void emptyChunk() {
-    byte[] chunk = header(0, 4, 1, 0, 0, 0, 0);
+    byte[] chunk = chunkHeader(0, 4, 0, 1, 0, 0, 0, 0);
     assertEquals(0, JAVA.decodeAll(chunk, ValueKind.OPAQUE).rowCount());
     try (BufferAllocator allocator = new RootAllocator(); FieldVector got = wasm(chunk, allocator)) {
       assertNotNull(got);
