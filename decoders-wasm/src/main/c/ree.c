@@ -104,13 +104,18 @@ static u32 find_run(const u8 *run_ends, u32 runs, u32 row) {
 /* ---- FIXEDw -------------------------------------------------------------------------------- */
 
 /*
- * Output buffers have RUN_SLACK spare bytes: a run is written with whole 8-byte stores of the
- * value repeated across the word, and the bytes written past its end are overwritten by the next
- * run (or land in the slack).
+ * Runs of w in {1, 2, 4, 8} bytes are written in blocks of BLOCK_BYTES: 8-byte stores of the value
+ * repeated across the word. A block either lies inside its run or ends it, and the bytes a block
+ * writes past its run's end are overwritten by the next run's first block (or land in the
+ * RUN_SLACK spare bytes of the output). Blocks rather than one store per value, because each wasm
+ * loop iteration costs an interruption check; one flat loop rather than a store loop inside a run
+ * loop, because with the nested loops the speed HotSpot made of this function varied by 1.7x from
+ * one JVM to the next (with what it happened to profile first).
  */
-#define RUN_SLACK 16
-/* Runs longer than this many bytes are written by memory.fill or doubling memory.copy. */
-#define LONG_RUN_BYTES 128
+#define BLOCK_BYTES 128
+#define RUN_SLACK BLOCK_BYTES
+/* The rest of a run longer than this is written by memory.fill or doubling memory.copy. */
+#define LONG_RUN_BYTES 1024
 
 /* v (w bytes, w in {1, 2, 4, 8}) repeated across 8 bytes. */
 static ALWAYS_INLINE u64 splat(u64 v, const u32 w) {
@@ -120,29 +125,50 @@ static ALWAYS_INLINE u64 splat(u64 v, const u32 w) {
                 : v;
 }
 
+static ALWAYS_INLINE void store_block(u8 *o, u64 pattern) {
+  for (u32 k = 0; k < BLOCK_BYTES; k += 8) store_u64(o + k, pattern);
+}
+
+/*
+ * The bytes [o, run_end) of a run whose first BLOCK_BYTES at o are written already; BLOCK_BYTES is
+ * a multiple of every w, so they hold whole copies of the value.
+ */
+static NOINLINE void finish_long_run(u8 *o, u8 *run_end, u64 pattern) {
+  u64 len = (u64)(run_end - o);
+  if (is_byte_splat(pattern, 8)) {
+    fill_bytes(o + BLOCK_BYTES, (u8)pattern, len - BLOCK_BYTES);
+  } else {
+    extend_pattern(o, BLOCK_BYTES, len);
+  }
+}
+
 /* Fills rows [row, end) from run j on; w in {1, 2, 4, 8}. */
 static ALWAYS_INLINE void ree_fixed(u8 *out, const ree_state *s, u32 j, u32 row, u32 end,
                                     const u32 w) {
   const u8 *ends = s->run_ends, *vals = s->values;
   u8 *o = out;
-  while (row < end) {
-    u32 re = load_u32(ends + 4 * j);
-    u32 stop = re < end ? re : end;
-    u32 bytes = (stop - row) * w;
-    u64 v = load_w(vals + (u64)j * w, w);
-    u64 pattern = splat(v, w);
-    store_u64(o, pattern);
-    store_u64(o + 8, pattern);
-    if (UNLIKELY(bytes > 16)) {
-      if (bytes <= LONG_RUN_BYTES) {
-        for (u32 k = 16; k < bytes; k += 8) store_u64(o + k, pattern);
-      } else {
-        fill_value(o, v, stop - row, w);
-      }
+  u8 *run_end = out; /* where the bytes of the run being written end */
+  u64 pattern = 0;
+  for (;;) {
+    if (o == run_end) { /* start the next run (every run has at least one row) */
+      if (row == end) return;
+      u32 re = load_u32(ends + 4 * j);
+      u32 stop = re < end ? re : end;
+      run_end = o + (stop - row) * w;
+      pattern = splat(load_w(vals + (u64)j * w, w), w);
+      row = stop;
+      j++;
     }
-    o += bytes;
-    row = stop;
-    j++;
+    store_block(o, pattern);
+    u32 left = (u32)(run_end - o);
+    if (left <= BLOCK_BYTES) {
+      o = run_end;
+    } else if (LIKELY(left <= LONG_RUN_BYTES)) {
+      o += BLOCK_BYTES;
+    } else {
+      finish_long_run(o, run_end, pattern);
+      o = run_end;
+    }
   }
 }
 
@@ -173,7 +199,7 @@ static NOINLINE void ree_fixed16(u8 *out, const ree_state *s, u32 j, u32 row, u3
     store_u64(o, lo);
     store_u64(o + 8, hi);
     if (UNLIKELY(len > 1)) {
-      if (16 * (u64)len <= LONG_RUN_BYTES) {
+      if (16 * (u64)len <= BLOCK_BYTES) {
         for (u32 k = 1; k < len; k++) {
           store_u64(o + 16 * k, lo);
           store_u64(o + 16 * k + 8, hi);
