@@ -1532,6 +1532,11 @@ static int page_body(pq_state *s, u32 body_pos, u32 comp, u32 uncomp, int compre
   *out = body;
   /* An empty section is no snappy stream (writers store 0 bytes for it, not the 1-byte stream). */
   if (!compressed || (comp == 0 && uncomp == 0)) return CAPSULE_OK;
+  /* Snappy makes at most 64 bytes of 3 (a copy with a 2-byte offset): a header claiming more is
+   * corrupt, and is refused before a buffer of that size is asked for. */
+  if ((u64)uncomp > 22 * (u64)comp)
+    return FAIL3(CAPSULE_ECORRUPT, "snappy data of the page at offset % is % bytes, too few for the % bytes the page header says",
+                 where, comp, uncomp);
   int rc = scratch_reserve(buf, uncomp);
   if (!rc) rc = snappy_decompress(body, comp, buf->ptr, uncomp, where);
   *out = buf->ptr;

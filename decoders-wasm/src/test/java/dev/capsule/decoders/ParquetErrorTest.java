@@ -311,7 +311,7 @@ class ParquetErrorTest {
     // A snappy v1 page for one required INT32 row: body = snappy(07 00 00 00).
     List<DynamicTest> t = new ArrayList<>();
     byte[][] bodies = {
-        {},                                  // no length varint
+        {},                                  // no data: too few bytes for 4 (before any varint is read)
         {0x05, 0x0c, 7, 0, 0, 0},            // says 5 bytes, header says 4
         {0x04, 0x0c, 7, 0, 0},               // literal past the end
         {0x04, 0x10, 7, 0, 0, 0, 0},         // literal overflows the page
@@ -323,7 +323,7 @@ class ParquetErrorTest {
         {(byte) 0x84, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x00}, // 6-byte varint
         {0x04, (byte) 0xf0},                 // literal with a 1-byte length that is missing
     };
-    String[] expect = {"bad length varint", "holds 5 bytes, the page header says 4", "literal runs past the end",
+    String[] expect = {"is 0 bytes, too few for the 4 bytes the page header says", "holds 5 bytes, the page header says 4", "literal runs past the end",
         "literal overflows the page", "copy offset outside the output", "copy offset outside the output",
         "truncated copy", "copy overflows the page", "decompresses to 1 bytes, expected 4", "bad length varint",
         "truncated literal length"};
@@ -338,6 +338,15 @@ class ParquetErrorTest {
         assertMessage(M, lastError(chunk), "of the page at offset 16");
       }));
     }
+    // A header claiming far more than the snappy bytes can make is corrupt, not a reason to grow memory.
+    t.add(dynamicTest("uncompressed size beyond what snappy can make", () -> {
+      byte[] body = {0x04, 0x0c, 7, 0, 0, 0};
+      PageHeader h = new PageHeader(PageType.DATA_PAGE, Integer.MAX_VALUE, body.length);
+      h.setData_page_header(new DataPageHeader(1, Encoding.PLAIN, Encoding.RLE, Encoding.RLE));
+      byte[] chunk = cat(chunkHeader(1, 4, 0, 1, 1, 0, 0, 0), pageHeader(h), body);
+      assertDecodeFails(chunk, 0, 1, ECORRUPT,
+          "snappy data of the page at offset 16 is 6 bytes, too few for the 2147483647 bytes the page header says");
+    }));
     // A right stream with an overlapping copy decodes.
     t.add(dynamicTest("good snappy", () -> {
       byte[] body = {0x04, 0x00, 7, 0x0a, 0x01, 0x00}; // literal 07, copy of 3 at offset 1
