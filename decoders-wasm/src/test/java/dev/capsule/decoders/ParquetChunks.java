@@ -38,16 +38,17 @@ import org.xerial.snappy.Snappy;
 /**
  * capsule.parquet chunks (SPEC.md) built from pages that parquet-java's own column writers
  * produce: a {@link PageWriteStore} captures the pages, their headers are serialized with
- * parquet-format's Thrift classes, and snappy-java compresses them.
+ * parquet-format's Thrift classes, and snappy-java compresses them. Public for the writer's tests
+ * (decoders-wasm's test-jar), which build chunks of their own from the same captured pages.
  */
-final class ParquetChunks {
+public final class ParquetChunks {
   private ParquetChunks() {}
 
   static final int UNCOMPRESSED = 0;
   static final int SNAPPY = 1;
 
   /** The capsule.parquet physical type byte of a Parquet type. */
-  static int physicalType(PrimitiveTypeName t) {
+  public static int physicalType(PrimitiveTypeName t) {
     switch (t) {
       case BOOLEAN: return 0;
       case INT32: return 1;
@@ -113,13 +114,13 @@ final class ParquetChunks {
   }
 
   /** One page as parquet-java handed it over (uncompressed). */
-  record Captured(PageType type, int valueCount, int rowCount, int nullCount, Encoding encoding,
+  public record Captured(PageType type, int valueCount, int rowCount, int nullCount, Encoding encoding,
                   Encoding dlEncoding, byte[] levels, byte[] values, Statistics<?> stats) {}
 
   /** Pages of one column in the order of a Parquet file: the dictionary page first. */
-  static final class Capture implements PageWriteStore, PageWriter {
-    Captured dictionary;
-    final List<Captured> data = new ArrayList<>();
+  public static final class Capture implements PageWriteStore, PageWriter {
+    public Captured dictionary;
+    public final List<Captured> data = new ArrayList<>();
 
     @Override
     public PageWriter getPageWriter(ColumnDescriptor path) {
@@ -266,7 +267,7 @@ final class ParquetChunks {
     }
   }
 
-  static org.apache.parquet.format.Encoding format(Encoding e) {
+  public static org.apache.parquet.format.Encoding format(Encoding e) {
     return org.apache.parquet.format.Encoding.valueOf(e.name());
   }
 

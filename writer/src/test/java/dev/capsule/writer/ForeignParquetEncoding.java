@@ -1,6 +1,9 @@
 package dev.capsule.writer;
 
 import dev.capsule.decoders.ColumnValues;
+import dev.capsule.decoders.ParquetChunks;
+import dev.capsule.decoders.ParquetChunks.Capture;
+import dev.capsule.decoders.ParquetChunks.Captured;
 import dev.capsule.format.PhysicalLayout;
 import dev.capsule.writer.encoding.ColumnAnalysis;
 import dev.capsule.writer.encoding.Encoding;
@@ -11,22 +14,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.impl.ColumnWriteStoreV1;
 import org.apache.parquet.column.impl.ColumnWriteStoreV2;
-import org.apache.parquet.column.page.DictionaryPage;
-import org.apache.parquet.column.page.PageWriteStore;
-import org.apache.parquet.column.page.PageWriter;
-import org.apache.parquet.column.statistics.SizeStatistics;
-import org.apache.parquet.column.statistics.Statistics;
-import org.apache.parquet.column.statistics.geospatial.GeospatialStatistics;
 import org.apache.parquet.format.DataPageHeader;
 import org.apache.parquet.format.DataPageHeaderV2;
 import org.apache.parquet.format.DictionaryPageHeader;
@@ -153,40 +147,42 @@ final class ForeignParquetEncoding implements Encoding {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteBuffer head = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
     head.putInt(values.rowCount()).put((byte) layout.code()).put((byte) 0).putShort((short) 0);
-    head.put((byte) physicalCode(physical)).put((byte) 1 /* SNAPPY */).put((byte) definition).put((byte) 0)
-        .putInt(typeLength);
+    head.put((byte) ParquetChunks.physicalType(physical)).put((byte) 1 /* SNAPPY */).put((byte) definition)
+        .put((byte) 0).putInt(typeLength);
     out.writeBytes(head.array());
     try {
       if (pages.dictionary != null) {
-        byte[] raw = pages.dictionary;
+        byte[] raw = pages.dictionary.values();
         byte[] body = snappy(raw);
         PageHeader h = new PageHeader(PageType.DICTIONARY_PAGE, raw.length, body.length);
-        h.setDictionary_page_header(new DictionaryPageHeader(pages.dictionarySize, format(pages.dictionaryEncoding)));
+        h.setDictionary_page_header(new DictionaryPageHeader(pages.dictionary.valueCount(),
+            ParquetChunks.format(pages.dictionary.encoding())));
         Util.writePageHeader(h, out);
         out.writeBytes(body);
       }
       for (int i = 0; i < pages.data.size(); i++) {
-        Page p = pages.data.get(i);
-        if ((p.levels != null) != v2) {
+        Captured p = pages.data.get(i);
+        if ((p.levels() != null) != v2) {
           throw new AssertionError("parquet-java wrote a " + (v2 ? "v1" : "v2") + " page");
         }
-        if (p.levels == null) { // v1: levels and values, compressed together
-          byte[] body = snappy(p.values);
-          PageHeader h = new PageHeader(PageType.DATA_PAGE, p.values.length, body.length);
-          h.setData_page_header(new DataPageHeader(p.rows, format(p.encoding), format(p.definitionEncoding),
-              org.apache.parquet.format.Encoding.RLE));
+        if (p.levels() == null) { // v1: levels and values, compressed together
+          byte[] body = snappy(p.values());
+          PageHeader h = new PageHeader(PageType.DATA_PAGE, p.values().length, body.length);
+          h.setData_page_header(new DataPageHeader(p.valueCount(), ParquetChunks.format(p.encoding()),
+              ParquetChunks.format(p.dlEncoding()), org.apache.parquet.format.Encoding.RLE));
           Util.writePageHeader(h, out);
           out.writeBytes(body);
         } else { // v2: levels never compressed; values on two pages of three
           boolean compressed = i % 3 != 2;
-          byte[] section = compressed ? snappy(p.values) : p.values;
-          PageHeader h = new PageHeader(PageType.DATA_PAGE_V2, p.levels.length + p.values.length,
-              p.levels.length + section.length);
-          DataPageHeaderV2 header = new DataPageHeaderV2(p.rows, p.nulls, p.rows, format(p.encoding), p.levels.length, 0);
+          byte[] section = compressed ? snappy(p.values()) : p.values();
+          PageHeader h = new PageHeader(PageType.DATA_PAGE_V2, p.levels().length + p.values().length,
+              p.levels().length + section.length);
+          DataPageHeaderV2 header = new DataPageHeaderV2(p.rowCount(), p.nullCount(), p.rowCount(),
+              ParquetChunks.format(p.encoding()), p.levels().length, 0);
           header.setIs_compressed(compressed);
           h.setData_page_header_v2(header);
           Util.writePageHeader(h, out);
-          out.writeBytes(p.levels);
+          out.writeBytes(p.levels());
           out.writeBytes(section);
         }
       }
@@ -203,107 +199,5 @@ final class ForeignParquetEncoding implements Encoding {
     SnappyCompressor compressor = new SnappyCompressor();
     byte[] buffer = new byte[compressor.maxCompressedLength(raw.length)];
     return Arrays.copyOf(buffer, compressor.compress(raw, 0, raw.length, buffer, 0, buffer.length));
-  }
-
-  private static org.apache.parquet.format.Encoding format(org.apache.parquet.column.Encoding encoding) {
-    return org.apache.parquet.format.Encoding.valueOf(encoding.name());
-  }
-
-  private static int physicalCode(PrimitiveTypeName type) {
-    return switch (type) {
-      case BOOLEAN -> 0;
-      case INT32 -> 1;
-      case INT64 -> 2;
-      case INT96 -> 3;
-      case FLOAT -> 4;
-      case DOUBLE -> 5;
-      case BINARY -> 6;
-      case FIXED_LEN_BYTE_ARRAY -> 7;
-    };
-  }
-
-  /** A data page as parquet-java hands it over; levels null for v1 (they are in values). */
-  private record Page(int rows, int nulls, byte[] levels, byte[] values, org.apache.parquet.column.Encoding encoding,
-      org.apache.parquet.column.Encoding definitionEncoding) {}
-
-  /** The pages of the one column, kept in memory. */
-  private static final class Capture implements PageWriteStore, PageWriter {
-    byte[] dictionary;
-    int dictionarySize;
-    org.apache.parquet.column.Encoding dictionaryEncoding;
-    final List<Page> data = new ArrayList<>();
-
-    @Override
-    public PageWriter getPageWriter(ColumnDescriptor path) {
-      return this;
-    }
-
-    @Override
-    @Deprecated
-    public void writePage(BytesInput bytes, int valueCount, Statistics<?> statistics,
-        org.apache.parquet.column.Encoding rl, org.apache.parquet.column.Encoding dl,
-        org.apache.parquet.column.Encoding values) throws IOException {
-      writePage(bytes, valueCount, valueCount, statistics, rl, dl, values);
-    }
-
-    @Override
-    public void writePage(BytesInput bytes, int valueCount, int rowCount, Statistics<?> statistics,
-        org.apache.parquet.column.Encoding rl, org.apache.parquet.column.Encoding dl,
-        org.apache.parquet.column.Encoding values) throws IOException {
-      data.add(new Page(valueCount, 0, null, bytes.toByteArray(), values, dl));
-    }
-
-    @Override
-    public void writePage(BytesInput bytes, int valueCount, int rowCount, Statistics<?> statistics,
-        SizeStatistics sizes, org.apache.parquet.column.Encoding rl, org.apache.parquet.column.Encoding dl,
-        org.apache.parquet.column.Encoding values) throws IOException {
-      writePage(bytes, valueCount, rowCount, statistics, rl, dl, values);
-    }
-
-    @Override
-    public void writePage(BytesInput bytes, int valueCount, int rowCount, Statistics<?> statistics,
-        SizeStatistics sizes, GeospatialStatistics geo, org.apache.parquet.column.Encoding rl,
-        org.apache.parquet.column.Encoding dl, org.apache.parquet.column.Encoding values) throws IOException {
-      writePage(bytes, valueCount, rowCount, statistics, rl, dl, values);
-    }
-
-    @Override
-    public void writePageV2(int rowCount, int nullCount, int valueCount, BytesInput rl, BytesInput dl,
-        org.apache.parquet.column.Encoding encoding, BytesInput values, Statistics<?> statistics,
-        SizeStatistics sizes, GeospatialStatistics geo) throws IOException {
-      writePageV2(rowCount, nullCount, valueCount, rl, dl, encoding, values, statistics);
-    }
-
-    @Override
-    public void writePageV2(int rowCount, int nullCount, int valueCount, BytesInput rl, BytesInput dl,
-        org.apache.parquet.column.Encoding encoding, BytesInput values, Statistics<?> statistics) throws IOException {
-      data.add(new Page(rowCount, nullCount, dl.toByteArray(), values.toByteArray(), encoding,
-          org.apache.parquet.column.Encoding.RLE));
-    }
-
-    @Override
-    public void writeDictionaryPage(DictionaryPage page) throws IOException {
-      dictionary = page.getBytes().toByteArray();
-      dictionarySize = page.getDictionarySize();
-      dictionaryEncoding = page.getEncoding();
-    }
-
-    @Override
-    public void close() {}
-
-    @Override
-    public long getMemSize() {
-      return 0;
-    }
-
-    @Override
-    public long allocatedSize() {
-      return 0;
-    }
-
-    @Override
-    public String memUsageString(String prefix) {
-      return prefix + " capture";
-    }
   }
 }
