@@ -104,16 +104,19 @@ static u32 find_run(const u8 *run_ends, u32 runs, u32 row) {
 /* ---- FIXEDw -------------------------------------------------------------------------------- */
 
 /*
- * Runs of w in {1, 2, 4, 8} bytes are written in blocks of BLOCK_BYTES: 8-byte stores of the value
- * repeated across the word. A block either lies inside its run or ends it, and the bytes a block
- * writes past its run's end are overwritten by the next run's first block (or land in the
- * RUN_SLACK spare bytes of the output). Blocks rather than one store per value, because each wasm
+ * Runs of w in {1, 2, 4, 8} bytes are written in blocks of BLOCK_BYTES (runs, or their last part,
+ * of at most SHORT_RUN_BYTES in one of four stores): 8-byte stores of the value repeated across the
+ * word. A block either lies inside its run or ends it, and the bytes a block writes past its run's
+ * end are overwritten by the next run's first stores (or land in the RUN_SLACK spare bytes of the
+ * output). Blocks rather than one store per value, because each wasm
  * loop iteration costs an interruption check; one flat loop rather than a store loop inside a run
  * loop, because with the nested loops the speed HotSpot made of this function varied by 1.7x from
  * one JVM to the next (with what it happened to profile first).
  */
 #define BLOCK_BYTES 128
 #define RUN_SLACK BLOCK_BYTES
+/* Runs of at most this many bytes take four stores instead of a block. */
+#define SHORT_RUN_BYTES 32
 /* The rest of a run longer than this is written by memory.fill or doubling memory.copy. */
 #define LONG_RUN_BYTES 1024
 
@@ -130,11 +133,10 @@ static ALWAYS_INLINE void store_block(u8 *o, u64 pattern) {
 }
 
 /*
- * The bytes [o, run_end) of a run whose first BLOCK_BYTES at o are written already; BLOCK_BYTES is
+ * The last len bytes of a run, at o, whose first BLOCK_BYTES are written already; BLOCK_BYTES is
  * a multiple of every w, so they hold whole copies of the value.
  */
-static NOINLINE void finish_long_run(u8 *o, u8 *run_end, u64 pattern) {
-  u64 len = (u64)(run_end - o);
+static NOINLINE void finish_long_run(u8 *o, u32 len, u64 pattern) {
   if (is_byte_splat(pattern, 8)) {
     fill_bytes(o + BLOCK_BYTES, (u8)pattern, len - BLOCK_BYTES);
   } else {
@@ -159,14 +161,22 @@ static ALWAYS_INLINE void ree_fixed(u8 *out, const ree_state *s, u32 j, u32 row,
       row = stop;
       j++;
     }
+    u32 left = (u32)((uintptr_t)run_end - (uintptr_t)o);
+    if (left <= SHORT_RUN_BYTES) { /* a run of a few values: four stores, not a block */
+      store_u64(o, pattern);
+      store_u64(o + 8, pattern);
+      store_u64(o + 16, pattern);
+      store_u64(o + 24, pattern);
+      o = run_end;
+      continue;
+    }
     store_block(o, pattern);
-    u32 left = (u32)(run_end - o);
     if (left <= BLOCK_BYTES) {
       o = run_end;
     } else if (LIKELY(left <= LONG_RUN_BYTES)) {
       o += BLOCK_BYTES;
     } else {
-      finish_long_run(o, run_end, pattern);
+      finish_long_run(o, left, pattern);
       o = run_end;
     }
   }

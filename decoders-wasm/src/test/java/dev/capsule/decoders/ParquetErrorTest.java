@@ -346,6 +346,14 @@ class ParquetErrorTest {
       byte[] chunk = cat(chunkHeader(1, 4, 0, 1, 1, 0, 0, 0), pageHeader(h), body);
       assertDecodeFails(chunk, 0, 1, ECORRUPT,
           "snappy data of the page at offset 16 is 6 bytes, too few for the 2147483647 bytes the page header says");
+      // The bound is 22 times the compressed size: 132 is left to the stream's own length check.
+      for (int uncompressed : new int[] {132, 133}) {
+        PageHeader at = new PageHeader(PageType.DATA_PAGE, uncompressed, body.length);
+        at.setData_page_header(new DataPageHeader(1, Encoding.PLAIN, Encoding.RLE, Encoding.RLE));
+        assertDecodeFails(cat(chunkHeader(1, 4, 0, 1, 1, 0, 0, 0), pageHeader(at), body), 0, 1, ECORRUPT,
+            uncompressed == 132 ? "holds 4 bytes, the page header says 132"
+                : "is 6 bytes, too few for the 133 bytes the page header says");
+      }
     }));
     // A right stream with an overlapping copy decodes.
     t.add(dynamicTest("good snappy", () -> {

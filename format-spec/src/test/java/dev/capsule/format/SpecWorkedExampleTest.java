@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * SPEC.md section 13 takes the golden file ints-ree.capsule apart byte by byte. Every dump line
- * there ("offset  bytes  meaning") must show the file's bytes at that offset, so a regenerated
- * golden file (a new ree.wasm changes the module and everything after it) cannot leave the
- * section describing the old one.
+ * there ("offset  bytes  meaning") must show the file's bytes at that offset, and the file length
+ * and module hash must be the file's, so a regenerated golden file (a new ree.wasm changes the
+ * module and everything after it) fails here until the section is redone. The prose (the region
+ * table, the arithmetic of 13.7) is not parsed; redo it with the dump.
  */
 class SpecWorkedExampleTest {
   private static final Path SPEC = Path.of("SPEC.md");
