@@ -104,14 +104,14 @@ static u32 find_run(const u8 *run_ends, u32 runs, u32 row) {
 /* ---- FIXEDw -------------------------------------------------------------------------------- */
 
 /*
- * Runs of w in {1, 2, 4, 8} bytes are written in blocks of BLOCK_BYTES (runs, or their last part,
- * of at most SHORT_RUN_BYTES in one of four stores): 8-byte stores of the value repeated across the
- * word. A block either lies inside its run or ends it, and the bytes a block writes past its run's
+ * Runs of w in {1, 2, 4, 8} bytes are written with 8-byte stores of the value repeated across the
+ * word: in blocks of BLOCK_BYTES, and a run (or what is left of it) of at most SHORT_RUN_BYTES with
+ * four stores. A block either lies inside its run or ends it, and the bytes written past a run's
  * end are overwritten by the next run's first stores (or land in the RUN_SLACK spare bytes of the
- * output). Blocks rather than one store per value, because each wasm
- * loop iteration costs an interruption check; one flat loop rather than a store loop inside a run
- * loop, because with the nested loops the speed HotSpot made of this function varied by 1.7x from
- * one JVM to the next (with what it happened to profile first).
+ * output). Blocks rather than one store per value, because each wasm loop iteration costs an
+ * interruption check; one flat loop rather than a store loop inside a run loop, because with the
+ * nested loops the speed HotSpot made of this function varied by 1.7x from one JVM to the next
+ * (with what it happened to profile first).
  */
 #define BLOCK_BYTES 128
 #define RUN_SLACK BLOCK_BYTES
