@@ -45,7 +45,7 @@ public final class ParquetChunks {
   private ParquetChunks() {}
 
   static final int UNCOMPRESSED = 0;
-  static final int SNAPPY = 1;
+  public static final int SNAPPY = 1;
 
   /** The capsule.parquet physical type byte of a Parquet type. */
   public static int physicalType(PrimitiveTypeName t) {
@@ -259,7 +259,7 @@ public final class ParquetChunks {
     return out.toByteArray();
   }
 
-  static byte[] compress(byte[] b, int codec) {
+  public static byte[] compress(byte[] b, int codec) {
     try {
       return codec == SNAPPY ? Snappy.compress(b) : b;
     } catch (IOException e) {

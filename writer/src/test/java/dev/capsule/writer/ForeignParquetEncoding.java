@@ -8,13 +8,11 @@ import dev.capsule.format.PhysicalLayout;
 import dev.capsule.writer.encoding.ColumnAnalysis;
 import dev.capsule.writer.encoding.Encoding;
 import dev.capsule.writer.encoding.Encodings;
-import io.airlift.compress.snappy.SnappyCompressor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ColumnWriter;
@@ -153,7 +151,7 @@ final class ForeignParquetEncoding implements Encoding {
     try {
       if (pages.dictionary != null) {
         byte[] raw = pages.dictionary.values();
-        byte[] body = snappy(raw);
+        byte[] body = ParquetChunks.compress(raw, ParquetChunks.SNAPPY);
         PageHeader h = new PageHeader(PageType.DICTIONARY_PAGE, raw.length, body.length);
         h.setDictionary_page_header(new DictionaryPageHeader(pages.dictionary.valueCount(),
             ParquetChunks.format(pages.dictionary.encoding())));
@@ -166,7 +164,7 @@ final class ForeignParquetEncoding implements Encoding {
           throw new AssertionError("parquet-java wrote a " + (v2 ? "v1" : "v2") + " page");
         }
         if (p.levels() == null) { // v1: levels and values, compressed together
-          byte[] body = snappy(p.values());
+          byte[] body = ParquetChunks.compress(p.values(), ParquetChunks.SNAPPY);
           PageHeader h = new PageHeader(PageType.DATA_PAGE, p.values().length, body.length);
           h.setData_page_header(new DataPageHeader(p.valueCount(), ParquetChunks.format(p.encoding()),
               ParquetChunks.format(p.dlEncoding()), org.apache.parquet.format.Encoding.RLE));
@@ -174,7 +172,7 @@ final class ForeignParquetEncoding implements Encoding {
           out.writeBytes(body);
         } else { // v2: levels never compressed; values on two pages of three
           boolean compressed = i % 3 != 2;
-          byte[] section = compressed ? snappy(p.values()) : p.values();
+          byte[] section = compressed ? ParquetChunks.compress(p.values(), ParquetChunks.SNAPPY) : p.values();
           PageHeader h = new PageHeader(PageType.DATA_PAGE_V2, p.levels().length + p.values().length,
               p.levels().length + section.length);
           DataPageHeaderV2 header = new DataPageHeaderV2(p.rowCount(), p.nullCount(), p.rowCount(),
@@ -193,11 +191,5 @@ final class ForeignParquetEncoding implements Encoding {
       throw new AssertionError("expected several pages, got " + pages.data.size());
     }
     return out.toByteArray();
-  }
-
-  private static byte[] snappy(byte[] raw) {
-    SnappyCompressor compressor = new SnappyCompressor();
-    byte[] buffer = new byte[compressor.maxCompressedLength(raw.length)];
-    return Arrays.copyOf(buffer, compressor.compress(raw, 0, raw.length, buffer, 0, buffer.length));
   }
 }
