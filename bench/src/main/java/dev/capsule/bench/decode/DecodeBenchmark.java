@@ -42,8 +42,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #wasm}: the chunk's wasm decoder through the reader's {@link ChunkDecoder}, as a scan
  *       runs it batch after batch: capsule_decode, output validation (null count, offsets, UTF-8)
  *       and the buffers handed to Arrow as views of the decoder's memory (a memcpy for an
- *       unaligned one). The chunk was loaded into the decoder's
- *       memory before measuring, as the reader reads it from the file straight there.
+ *       unaligned one). The chunk was loaded into the decoder's memory before measuring, as the
+ *       reader reads it from the file straight there.
  *   <li>{@link #java}: the same chunk bytes, in a Java array, decoded by the plain-Java decoder of
  *       the same encoding ({@link JavaDecoders}) straight into the vector's buffers: what the
  *       algorithm costs without the sandbox.
