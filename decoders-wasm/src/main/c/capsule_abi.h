@@ -1,5 +1,5 @@
 /*
- * capsule_abi.h - what every Capsule decoder module shares: the ABI v1 exports that do not depend
+ * capsule_abi.h - what every Capsule decoder module shares: the ABI exports that do not depend
  * on the encoding, memory management, chunk-header parsing, error messages and the bit-level
  * kernels (validity copy, bit unpacking).
  *
@@ -22,7 +22,8 @@
  *
  * Trust: the chunk is untrusted. capsule_open validates every size and offset with 64-bit
  * arithmetic (cheap, O(1) or O(runs / dictionary entries)); what is proportional to the rows is
- * checked while decoding (codes < dict_size, plain offsets monotonic in the window). No decoder
+ * checked while decoding (codes < dict_size; plain's offsets inside a window are left to the host,
+ * which checks every decoder's offsets). No decoder
  * reads or writes outside [chunk, chunk + chunk_len) except its own output buffers; where a
  * kernel reads a few bytes past a value (8-byte loads), the comment there says why those bytes
  * are still inside the chunk.
@@ -51,7 +52,10 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int64_t i64;
 
+/* The decoder ABI a module implements: 1 unless it needs v2 (SPEC 8.6) and defines 2 before this. */
+#ifndef CAPSULE_ABI_VERSION
 #define CAPSULE_ABI_VERSION 1
+#endif
 
 #define EXPORT(name) __attribute__((export_name(name), visibility("default")))
 #define ALWAYS_INLINE inline __attribute__((always_inline))

@@ -9,13 +9,10 @@ import java.util.List;
  * The WebAssembly decoder modules the project ships, built from {@code src/main/c} by {@code
  * build.sh} and checked in as resources under {@code dev/capsule/decoders/}.
  *
- * <p>Module {@code m} decodes the encoding named {@code capsule.m} (SPEC.md) and
- * implements decoder ABI version {@link #ABI_VERSION}.
+ * <p>Module {@code m} decodes the encoding named {@code capsule.m} (SPEC.md) and implements the
+ * decoder ABI version {@link #abiVersion} gives.
  */
 public final class ShippedDecoders {
-  /** The decoder ABI the shipped modules implement ({@code capsule_abi()} returns it). */
-  public static final int ABI_VERSION = 1;
-
   public static final String PLAIN = "plain";
   public static final String REE = "ree";
   public static final String BITPACK = "bitpack";
@@ -37,6 +34,15 @@ public final class ShippedDecoders {
   /** The encoding a module decodes, e.g. {@code "capsule.ree"} for {@code "ree"}. */
   public static String encodingName(String module) {
     return ENCODING_PREFIX + checkName(module);
+  }
+
+  /**
+   * The decoder ABI a module implements ({@code capsule_abi()} returns it): 2 for plain, whose
+   * variable-width offsets are returned in place and so need not start at 0 (SPEC 8.6); 1 for the
+   * others, which need nothing of v2 and so stay readable by readers that know only v1.
+   */
+  public static int abiVersion(String module) {
+    return checkName(module).equals(PLAIN) ? 2 : 1;
   }
 
   /**

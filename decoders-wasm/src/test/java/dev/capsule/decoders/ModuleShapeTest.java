@@ -16,7 +16,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The module-level rules of decoder ABI v1, checked on the shipped bytes. */
+/** The module-level rules of decoder ABI v1 (the same in v2), checked on the shipped bytes. */
 class ModuleShapeTest {
   private static final int SECTION_IMPORT = 2;
   private static final int SECTION_MEMORY = 5;

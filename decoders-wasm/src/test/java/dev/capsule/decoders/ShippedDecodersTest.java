@@ -14,7 +14,11 @@ class ShippedDecodersTest {
   void modulesAndEncodings() {
     assertEquals(List.of("plain", "ree", "bitpack", "dict", "parquet"), ShippedDecoders.modules());
     assertEquals("capsule.ree", ShippedDecoders.encodingName("ree"));
-    assertEquals(1, ShippedDecoders.ABI_VERSION);
+    assertEquals(2, ShippedDecoders.abiVersion("plain"), "offsets in place (SPEC 8.6)");
+    for (String m : List.of("ree", "bitpack", "dict", "parquet")) {
+      assertEquals(1, ShippedDecoders.abiVersion(m), m);
+    }
+    assertThrows(IllegalArgumentException.class, () -> ShippedDecoders.abiVersion("zstd"));
   }
 
   @Test

@@ -17,11 +17,15 @@ public final class FileLayout {
   /** Magic, u8 major, u8 minor, u16 reserved. */
   public static final int HEADER_SIZE = 8;
 
+  /** Where the header's minor version byte is. */
+  public static final int MINOR_VERSION_OFFSET = 5;
+
   /** u32 footer length, u32 CRC-32C of the footer, magic. */
   public static final int TRAILER_SIZE = 12;
 
-  /** Decoder ABI version this format version uses. */
-  public static final int DECODER_ABI_VERSION = 1;
+  /** The decoder ABI versions this reader runs: v1, and v2 (format 1.2), whose offsets may start anywhere. */
+  public static final int MIN_DECODER_ABI = 1;
+  public static final int MAX_DECODER_ABI = 2;
 
   /** Footers larger than this are refused before they are read (a corrupt length would OOM). */
   public static final int MAX_FOOTER_SIZE = 64 << 20;
@@ -34,8 +38,17 @@ public final class FileLayout {
 
   private FileLayout() {}
 
+  public static boolean isSupportedAbi(int abiVersion) {
+    return abiVersion >= MIN_DECODER_ABI && abiVersion <= MAX_DECODER_ABI;
+  }
+
+  /** The lowest minor version a file may say when it stores a module of this decoder ABI (SPEC 12). */
+  public static int minorVersionForAbi(int abiVersion) {
+    return abiVersion >= 2 ? 2 : 0;
+  }
+
   public static byte[] header(int minor) {
-    return new byte[] {'C', 'A', 'P', 'S', (byte) FORMAT_MAJOR, (byte) minor, 0, 0};
+    return new byte[] {'C', 'A', 'P', 'S', (byte) FORMAT_MAJOR, (byte) minor, 0, 0}; // minor at MINOR_VERSION_OFFSET
   }
 
   /**

@@ -69,9 +69,9 @@ public final class FileMetadata {
       if (module.getSha256().size() != 32) {
         throw new CapsuleFormatException(where, "decoder module " + d + " has a SHA-256 of " + module.getSha256().size() + " bytes");
       }
-      if (module.getAbiVersion() != FileLayout.DECODER_ABI_VERSION) {
+      if (!FileLayout.isSupportedAbi(module.getAbiVersion())) {
         throw new CapsuleFormatException(where, "decoder module " + d + " uses ABI version " + module.getAbiVersion()
-            + "; this reader supports " + FileLayout.DECODER_ABI_VERSION);
+            + "; this reader supports versions " + FileLayout.MIN_DECODER_ABI + " to " + FileLayout.MAX_DECODER_ABI);
       }
     }
     long rows = 0;

@@ -2,6 +2,7 @@ package dev.capsule.reader;
 
 import dev.capsule.format.CapsuleFormatException;
 import dev.capsule.format.CapsuleFormatException.Location;
+import dev.capsule.format.DecoderException;
 import dev.capsule.format.FileMetadata;
 import dev.capsule.format.proto.RowGroup;
 import dev.capsule.reader.wasm.ChunkDecoder;
@@ -127,8 +128,15 @@ final class CapsuleArrowReader extends ArrowReader {
       int c = columns[i];
       Location where = metadata.location(g, c);
       int length = (int) metadata.rowGroup(g).getColumns(c).getLength();
-      decoders[i] = ChunkDecoder.open(file.decoder(g, c), length, target -> file.readChunk(g, c, target),
+      ChunkDecoder opened = ChunkDecoder.open(file.decoder(g, c), length, target -> file.readChunk(g, c, target),
           metadata.schema().getFields().get(c), file.limits(), where);
+      int declared = file.declaredAbi(g, c);
+      if (opened.abiVersion() != declared) { // SPEC 8.3: capsule_abi must return what the footer says
+        opened.close();
+        throw new DecoderException(where, "decoder module implements ABI version " + opened.abiVersion()
+            + ", the footer declares version " + declared);
+      }
+      decoders[i] = opened;
     });
     for (int c : columns) {
       bytesRead += metadata.rowGroup(group).getColumns(c).getLength();

@@ -140,6 +140,12 @@ public final class CapsuleReader implements AutoCloseable {
     return compiled;
   }
 
+  /** The decoder ABI version the footer declares for the module a chunk names. */
+  int declaredAbi(int rowGroup, int column) {
+    int index = metadata.rowGroup(rowGroup).getColumns(column).getDecoder();
+    return metadata.footer().getDecoders(index).getAbiVersion();
+  }
+
   @Override
   public void close() throws IOException {
     channel.close();

@@ -56,8 +56,11 @@ public final class CapsuleWriter implements AutoCloseable {
   private final Path temporary;
   private final FileChannel out;
   private final Schema schema;
-  /** The lowest minor version whose types the schema uses: the header and the footer both say it. */
-  private final int formatMinor;
+  /**
+   * The lowest minor version whose types the schema uses, raised at close to what the stored
+   * decoder modules' ABI needs (SPEC 12); the header and the footer both say it.
+   */
+  private int formatMinor;
   private final WriterOptions options;
   private final EncodingSelector selector;
   private final List<ColumnBuffer> columns = new ArrayList<>();
@@ -269,7 +272,7 @@ public final class CapsuleWriter implements AutoCloseable {
   };
 
   /** A decoder module to store after the row groups, with the hash that identifies it. */
-  private record StoredModule(byte[] bytes, byte[] sha256, String name) {}
+  private record StoredModule(byte[] bytes, byte[] sha256, String name, int abiVersion) {}
 
   /** Index of the encoding's decoder module, storing it on first use; modules are told apart by SHA-256. */
   private int decoderFor(Encoding encoding) {
@@ -283,7 +286,7 @@ public final class CapsuleWriter implements AutoCloseable {
       }
       index = decoders.size();
       decoderIndex.put(Checksums.hex(sha256), index);
-      decoders.add(new StoredModule(module, sha256, encoding.decoderName()));
+      decoders.add(new StoredModule(module, sha256, encoding.decoderName(), encoding.decoderAbiVersion()));
     }
     return index;
   }
@@ -296,6 +299,10 @@ public final class CapsuleWriter implements AutoCloseable {
     }
     try {
       flushRowGroup();
+      for (StoredModule module : decoders) {
+        formatMinor = Math.max(formatMinor, FileLayout.minorVersionForAbi(module.abiVersion()));
+      }
+      writeHeaderMinor();
       Footer.Builder footer = Footer.newBuilder()
           .setFormatMajor(FileLayout.FORMAT_MAJOR)
           .setFormatMinor(formatMinor)
@@ -308,7 +315,7 @@ public final class CapsuleWriter implements AutoCloseable {
             .setSha256(ByteString.copyFrom(module.sha256()))
             .setOffset(position)
             .setLength(module.bytes().length)
-            .setAbiVersion(FileLayout.DECODER_ABI_VERSION)
+            .setAbiVersion(module.abiVersion())
             .setName(module.name()));
         writeBytes(module.bytes());
       }
@@ -382,6 +389,15 @@ public final class CapsuleWriter implements AutoCloseable {
   private void checkOpen() {
     if (finished) {
       throw new IllegalStateException("writer for " + target + " is closed");
+    }
+  }
+
+  /** Rewrites the header's minor version byte: which modules the file needs is known only at the end. */
+  private void writeHeaderMinor() throws IOException {
+    byte[] header = FileLayout.header(formatMinor);
+    ByteBuffer minor = ByteBuffer.wrap(header, FileLayout.MINOR_VERSION_OFFSET, 1);
+    while (minor.hasRemaining()) {
+      out.write(minor, FileLayout.MINOR_VERSION_OFFSET);
     }
   }
 

@@ -14,7 +14,8 @@ import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
  * ({@link OffHeapMemory#view}: no copy; {@link ChunkDecoder} detaches the memory before calling the
  * module again while Arrow holds it), or a fresh buffer of the vector's allocator filled by one
  * memcpy when no memory is given or the buffer is not aligned to its elements (Arrow's C++ kernels
- * load values at their natural alignment).
+ * load values at their natural alignment), or for offsets that an ABI v2 decoder did not start at 0,
+ * the rebased copy {@link DecoderOutput} wrote while checking them.
  *
  * <p>Why copies never reuse the vector's previous buffers when they are large enough: whoever
  * consumed the previous batch may still hold them, and a reference taken through another allocator
@@ -32,7 +33,8 @@ final class ArrowLoader {
     BufferAllocator allocator = vector.getAllocator();
     long bitmapBytes = (rowCount + 7L) >>> 3;
     ArrowBuf validity = null;
-    ArrowBuf values = null;
+    ArrowBuf values = out.rebased; // ours now: released below like every buffer taken here
+    out.rebased = null;
     ArrowBuf data = null;
     try {
       if (out.validity == 0) {
@@ -43,7 +45,7 @@ final class ArrowLoader {
       }
       if (layout == PhysicalLayout.BIT) {
         values = takeBitmap(allocator, memory, out.values, rowCount);
-      } else {
+      } else if (values == null) {
         boolean aligned = (out.values & (alignment(layout) - 1)) == 0;
         values = take(allocator, aligned ? memory : null, out.values, out.valuesBytes);
       }

@@ -6,6 +6,7 @@ import com.dylibso.chicory.runtime.Instance;
 import dev.capsule.format.CapsuleFormatException;
 import dev.capsule.format.CapsuleFormatException.Location;
 import dev.capsule.format.DecoderException;
+import dev.capsule.format.FileLayout;
 import dev.capsule.format.PhysicalLayout;
 import dev.capsule.reader.wasm.DecoderOutput.InvalidOutputException;
 import java.io.IOException;
@@ -44,7 +45,9 @@ public final class ChunkDecoder implements AutoCloseable {
   private final PhysicalLayout layout;
   private final Location where;
   private final long timeLimitNanos;
-  private final DecoderOutput output;
+  /** Created once capsule_abi has said which ABI the module's output follows. */
+  private DecoderOutput output;
+  private int abiVersion;
 
   private OffHeapMemory memory;
   private ExportFunction decode;
@@ -64,7 +67,6 @@ public final class ChunkDecoder implements AutoCloseable {
     this.layout = layout;
     this.where = where;
     this.timeLimitNanos = limits.timeLimitNanos();
-    this.output = new DecoderOutput(layout, type.getTypeID() == ArrowType.ArrowTypeID.Utf8);
   }
 
   /**
@@ -130,10 +132,12 @@ public final class ChunkDecoder implements AutoCloseable {
     decode = instance.export(ModuleValidator.DECODE);
     error = instance.export(ModuleValidator.ERROR);
 
-    int abiVersion = (int) call(abi, ModuleValidator.ABI);
-    if (abiVersion != 1) {
-      throw fail("module implements decoder ABI version " + abiVersion + ", this reader knows version 1", null);
+    abiVersion = (int) call(abi, ModuleValidator.ABI);
+    if (!FileLayout.isSupportedAbi(abiVersion)) {
+      throw fail("module implements decoder ABI version " + abiVersion + ", this reader knows versions "
+          + FileLayout.MIN_DECODER_ABI + " to " + FileLayout.MAX_DECODER_ABI, null);
     }
+    output = new DecoderOutput(layout, type.getTypeID() == ArrowType.ArrowTypeID.Utf8, abiVersion);
     int chunkPtr = allocate(alloc, length, "the chunk");
     source.fill(MemoryUtil.directBuffer(memory.address() + chunkPtr, length));
     descriptor = allocate(alloc, DecoderOutput.DESCRIPTOR_BYTES, "the descriptor");
@@ -206,13 +210,21 @@ public final class ChunkDecoder implements AutoCloseable {
           + ": " + message, null);
     }
     try {
-      output.check(memory, descriptor, firstRow, rowCount);
+      output.check(memory, descriptor, firstRow, rowCount, vector.getAllocator());
     } catch (InvalidOutputException e) {
       markBroken("its output broke the ABI earlier");
       throw fail("capsule_decode(rows " + firstRow + " + " + rowCount + ") output breaks the ABI: "
           + e.getMessage(), null);
     }
     ArrowLoader.load(vector, layout, output, rowCount, copyOutput ? null : memory);
+  }
+
+  /**
+   * The decoder ABI version the module's capsule_abi returned; a reader of a file checks it against
+   * the version the footer declares for the module (SPEC 8.3).
+   */
+  public int abiVersion() {
+    return abiVersion;
   }
 
   /** The physical layout decoded buffers have. */

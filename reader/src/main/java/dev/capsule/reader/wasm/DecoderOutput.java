@@ -1,45 +1,58 @@
 package dev.capsule.reader.wasm;
 
 import dev.capsule.format.PhysicalLayout;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.util.MemoryUtil;
 
 /**
  * What one capsule_decode produced, checked against the ABI before anything reaches Arrow: the
- * descriptor's fields, every buffer inside the wasm memory, offsets starting at 0 and never
- * decreasing, UTF-8 for utf8 columns, and the null count against the bitmap. The host trusts
- * nothing a decoder says.
+ * descriptor's fields, every buffer inside the wasm memory, offsets never decreasing (and starting
+ * at 0 under ABI v1), UTF-8 for utf8 columns, and the null count against the bitmap. The host
+ * trusts nothing a decoder says.
  *
  * <p>One instance per {@link ChunkDecoder}, reused for every batch; after a successful
  * {@link #check} its fields hold absolute addresses into the memory, valid until the next call
  * into the module.
  */
 final class DecoderOutput {
-  /** Descriptor size (ABI v1): five i64 then five u32. */
+  /** Descriptor size (ABI v1 and v2): five i64 then five u32. */
   static final int DESCRIPTOR_BYTES = 60;
 
   private final PhysicalLayout layout;
   private final boolean utf8;
+  /** ABI v1 requires offsets[0] = 0; v2 lets them start anywhere (SPEC 8.6). */
+  private final boolean offsetsStartAtZero;
 
   /** Absolute address of the validity bitmap, or 0 when the decoder left it out (no nulls). */
   long validity;
   long nullCount;
-  /** BIT: values bitmap; FIXEDw: values; VARIABLE: offsets. */
+  /** BIT: values bitmap; FIXEDw: values; VARIABLE: offsets from 0, the decoder's or {@link #rebased}. */
   long values;
   long valuesBytes;
-  /** VARIABLE only: the data buffer. */
+  /**
+   * VARIABLE, when the decoder's offsets do not start at 0 (ABI v2): the offsets minus offsets[0], in
+   * a buffer of the vector's allocator, since Arrow Java expects offsets from 0. {@link ArrowLoader}
+   * takes it over; null otherwise.
+   */
+  ArrowBuf rebased;
+  /** VARIABLE only: the values' bytes, from the first row's first byte (offsets[0]) on. */
   long data;
   long dataBytes;
 
-  DecoderOutput(PhysicalLayout layout, boolean utf8) {
+  /** @param abiVersion the decoder ABI the module implements, 1 or 2 */
+  DecoderOutput(PhysicalLayout layout, boolean utf8, int abiVersion) {
     this.layout = layout;
     this.utf8 = utf8;
+    this.offsetsStartAtZero = abiVersion == 1;
   }
 
   /**
    * @param firstRow only for messages: row numbers in them are rows of the chunk
+   * @param allocator where {@link #rebased} comes from
    * @throws InvalidOutputException naming the first broken rule
    */
-  void check(OffHeapMemory memory, int descriptor, int firstRow, int rowCount) {
+  void check(OffHeapMemory memory, int descriptor, int firstRow, int rowCount, BufferAllocator allocator) {
     long base = memory.address();
     long size = memory.byteSize();
     long d = base + inside(size, descriptor, DESCRIPTOR_BYTES, "the descriptor");
@@ -91,11 +104,30 @@ final class DecoderOutput {
 
     if (layout == PhysicalLayout.VARIABLE) {
       valuesBytes = 4L * (rowCount + 1);
-      values = base + inside(size, valuesPtr, valuesBytes, "the offsets buffer");
-      dataBytes = checkOffsets(values, rowCount, firstRow);
-      data = base + inside(size, MemoryUtil.getInt(table + 8), dataBytes, "the data buffer");
-      if (utf8) {
-        checkUtf8(firstRow, rowCount);
+      long offsets = base + inside(size, valuesPtr, valuesBytes, "the offsets buffer");
+      int first = MemoryUtil.getInt(offsets);
+      if (offsetsStartAtZero ? first != 0 : first < 0) {
+        throw invalid("offsets[0] is " + first + ", it must be " + (offsetsStartAtZero ? "0 (decoder ABI v1)" : "at least 0"));
+      }
+      values = offsets;
+      if (first != 0) {
+        rebased = allocator.buffer(valuesBytes);
+        values = rebased.memoryAddress();
+      }
+      try {
+        long end = checkOffsets(offsets, values, rowCount, firstRow);
+        // The data buffer spans offsets[L] bytes as Arrow would index it; the rows' bytes start at offsets[0].
+        data = base + inside(size, MemoryUtil.getInt(table + 8), end, "the data buffer") + first;
+        dataBytes = end - first;
+        if (utf8) {
+          checkUtf8(firstRow, rowCount);
+        }
+      } catch (RuntimeException e) {
+        if (rebased != null) {
+          rebased.getReferenceManager().release();
+          rebased = null;
+        }
+        throw e;
       }
     } else {
       valuesBytes = layout == PhysicalLayout.BIT ? bitmapBytes : (long) layout.byteWidth() * rowCount;
@@ -115,25 +147,36 @@ final class DecoderOutput {
     return start;
   }
 
-  /** Checks offsets[0] = 0 and offsets never decrease; returns offsets[n], the data size. */
-  private static long checkOffsets(long offsets, int n, int firstRow) {
-    int first = MemoryUtil.getInt(offsets);
-    if (first != 0) {
-      throw invalid("offsets[0] is " + first + ", it must be 0");
-    }
-    int previous = 0;
-    long end = offsets + 4L * n;
-    // Branch-free accumulation keeps the loop tight; the failing row is located only on error.
+  /**
+   * Checks that the offsets at from never decrease (offsets[0] was checked) and, when to is another
+   * buffer, writes them there minus offsets[0] in the same pass; returns offsets[n], the size the data
+   * buffer must have.
+   */
+  private static long checkOffsets(long from, long to, int n, int firstRow) {
+    int first = MemoryUtil.getInt(from);
+    int previous = first;
+    // Branch-free accumulation keeps the loops tight; the failing row is located only on error.
+    // Counted int loops: C2 unrolls them, not loops over a long address.
     int decreased = 0;
-    for (long p = offsets + 4; p <= end; p += 4) {
-      int next = MemoryUtil.getInt(p);
-      decreased |= next - previous | next; // negative if next < previous (both >= 0) or next < 0
-      previous = next;
+    if (to == from) {
+      for (int i = 1; i <= n; i++) {
+        int next = MemoryUtil.getInt(from + 4L * i);
+        decreased |= next - previous | next; // negative if next < previous (both >= 0) or next < 0
+        previous = next;
+      }
+    } else {
+      MemoryUtil.putInt(to, 0);
+      for (int i = 1; i <= n; i++) {
+        int next = MemoryUtil.getInt(from + 4L * i);
+        decreased |= next - previous | next;
+        previous = next;
+        MemoryUtil.putInt(to + 4L * i, next - first);
+      }
     }
     if (decreased < 0) {
       for (int i = 1; i <= n; i++) {
-        int a = MemoryUtil.getInt(offsets + 4L * (i - 1));
-        int b = MemoryUtil.getInt(offsets + 4L * i);
+        int a = MemoryUtil.getInt(from + 4L * (i - 1));
+        int b = MemoryUtil.getInt(from + 4L * i);
         if (b < a) {
           throw invalid("offsets decrease at row " + (firstRow + (long) i - 1) + ": " + a + " then " + b);
         }
@@ -150,7 +193,7 @@ final class DecoderOutput {
     long bad = Utf8.check(data, dataBytes);
     if (bad >= 0) {
       throw invalid("row " + (firstRow + rowOf(bad, rowCount)) + " is not valid UTF-8 (byte "
-          + bad + " of the data buffer)");
+          + bad + " of the batch's data)");
     }
     if (bad == Utf8.ASCII) {
       return;

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Checks that a parsed module has the shape of a decoder ("Decoder ABI v1" in
+ * Checks that a parsed module has the shape of a decoder ("Decoder ABI v1 and v2" in
  * SPEC.md): no imports, one unshared memory exported as {@code memory}, and the
  * {@code capsule_*} exports with their exact signatures. What capsule_abi returns is checked per
  * instance, when it can be called.

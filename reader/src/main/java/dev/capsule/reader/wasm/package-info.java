@@ -1,6 +1,6 @@
 /**
  * The decoder host: runs the WebAssembly decoder module a column chunk names, in Chicory, and
- * turns its output into Arrow vectors. It knows no encoding - only the "Decoder ABI v1" and
+ * turns its output into Arrow vectors. It knows no encoding - only the "Decoder ABI v1 and v2" and
  * "Physical layouts" of SPEC.md.
  *
  * <pre>{@code

@@ -57,7 +57,7 @@ class HostileDecoderTest extends LeakCheckedTest {
         Arguments.of(6, INTS, "the values buffer ["),
         Arguments.of(7, STRINGS, "offsets decrease at row 1: 5 then 4"),
         Arguments.of(8, STRINGS, "the data buffer ["),
-        Arguments.of(9, STRINGS, "row 0 is not valid UTF-8 (byte 0 of the data buffer)"),
+        Arguments.of(9, STRINGS, "row 0 is not valid UTF-8 (byte 0 of the batch's data)"),
         Arguments.of(10, INTS, "null_count is 0 but the validity bitmap has 1 nulls"),
         Arguments.of(11, INTS, "null_count is 1 but there is no validity bitmap"),
         Arguments.of(12, INTS, "failed with status 7: hostile: decode refused on purpose"),

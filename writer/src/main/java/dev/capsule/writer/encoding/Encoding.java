@@ -33,6 +33,14 @@ public interface Encoding {
   byte[] decoderModuleBytes();
 
   /**
+   * The decoder ABI version the module implements (what its capsule_abi returns); the footer
+   * declares it, and a module of ABI 2 makes the file format 1.2 (SPEC 12).
+   */
+  default int decoderAbiVersion() {
+    return 1;
+  }
+
+  /**
    * Whether this encoding can encode the analyzed values and the analysis holds what
    * {@link #estimateSize} needs.
    */

@@ -34,4 +34,9 @@ abstract class ShippedEncoding implements Encoding {
   public final byte[] decoderModuleBytes() {
     return ShippedDecoders.bytes(module);
   }
+
+  @Override
+  public final int decoderAbiVersion() {
+    return ShippedDecoders.abiVersion(module);
+  }
 }
