@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capsule.format.CapsuleFormatException;
-import dev.capsule.format.FooterCodec;
 import dev.capsule.format.proto.ColumnChunk;
 import dev.capsule.format.proto.DecoderModule;
 import dev.capsule.format.proto.Footer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -64,23 +60,16 @@ class CorruptFileTest {
     for (Object[] c : cases) {
       Path golden = GoldenFilesReadTest.GOLDEN.resolve((String) c[0]);
       int misstatedAs = (int) c[1];
-      Footer footer;
-      try (CapsuleReader reader = CapsuleReader.open(golden)) {
-        footer = reader.metadata().footer();
-      }
+      byte[] bytes = Files.readAllBytes(golden);
+      Footer footer = Footers.parse(bytes);
       int m = 0;
       while (footer.getDecoders(m).getAbiVersion() == misstatedAs) {
         m++;
       }
       Footer misstated = footer.toBuilder()
           .setDecoders(m, footer.getDecoders(m).toBuilder().setAbiVersion(misstatedAs)).build();
-      byte[] bytes = Files.readAllBytes(golden);
-      int footerLength = ByteBuffer.wrap(bytes, bytes.length - 12, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
       Path damaged = dir.resolve("misstated-" + c[0]);
-      try (OutputStream out = Files.newOutputStream(damaged)) {
-        out.write(bytes, 0, bytes.length - 12 - footerLength);
-        out.write(FooterCodec.encode(misstated));
-      }
+      Files.write(damaged, Footers.replace(bytes, misstated));
       String message = scanFailure(damaged);
       assertContains(message, (String) c[2]);
       assertContains(message, "row group 0");
