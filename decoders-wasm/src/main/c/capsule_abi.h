@@ -52,7 +52,7 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int64_t i64;
 
-/* The decoder ABI a module implements: 1 unless it needs v2 (SPEC 8.6) and defines 2 before this. */
+/* The decoder ABI a module implements: 1 unless it needs v2 (SPEC 8.6) or v3 (8.7) and says so before this. */
 #ifndef CAPSULE_ABI_VERSION
 #define CAPSULE_ABI_VERSION 1
 #endif
@@ -601,14 +601,24 @@ static capsule_chunk *handle_lookup(u32 h, u32 state_size) {
   return c->magic == HANDLE_MAGIC ? c : 0;
 }
 
+/* Forms of VARIABLE output (capsule_buffers.form); the encoded ones need ABI v3 (SPEC 8.7). */
+#define FORM_PLAIN 0
+#define FORM_DICTIONARY 1 /* values: u32 index per row into `count` entries (child_offsets, child_data) */
+#define FORM_RUN_END 2    /* values: u32 run ends of `count` runs, whose values are the entries */
+
 /* What an encoding's decode fills in; the common code adds validity and the descriptor. */
 typedef struct {
-  u32 values;  /* values buffer (BIT, FIXEDw) or offsets buffer (VARIABLE) */
-  u32 data;    /* data buffer (VARIABLE only) */
+  u32 values;  /* values buffer (BIT, FIXEDw) or offsets buffer (VARIABLE); see FORM_* */
+  u32 data;    /* data buffer (VARIABLE only, plain form) */
   /* An encoding whose chunks carry no validity bitmap but have nulls (capsule.parquet: the
    * definition levels) returns its own: the bitmap (0: no null) and its 0 bits over the rows. */
   u32 validity;
   u32 null_count;
+  /* Encoded forms only: the dictionary entries or run values, a VARIABLE array without nulls. */
+  u32 form;
+  u32 count;
+  u32 child_offsets;
+  u32 child_data;
 } capsule_buffers;
 
 typedef int (*open_fn)(capsule_chunk *c, cursor *cur);
@@ -643,6 +653,36 @@ static ALWAYS_INLINE u32 capsule_open_common(u32 ptr, u32 len, u32 state_size, u
 }
 
 #define DESCRIPTOR_SIZE 60
+
+/* An ArrowArray with 32-bit pointers (SPEC 8.5), field by field: the struct would be 64 bytes. */
+static void write_descriptor(u8 *d, u64 length, u64 null_count, u64 n_buffers, u64 n_children,
+                             u32 buffers, u32 children, u32 dictionary) {
+  store_u64(d + 0, length);
+  store_u64(d + 8, null_count);
+  store_u64(d + 16, 0); /* offset */
+  store_u64(d + 24, n_buffers);
+  store_u64(d + 32, n_children);
+  store_u32(d + 40, buffers);
+  store_u32(d + 44, children);
+  store_u32(d + 48, dictionary);
+  store_u32(d + 52, 0); /* release */
+  store_u32(d + 56, 0); /* private_data */
+}
+
+/*
+ * A child array of an encoded form (SPEC 8.7) in the arena: `length` values without nulls, buffers
+ * [0, b1, b2] of which the first n_buffers count. Returns its descriptor's address, 0 if out of memory.
+ */
+static u32 child_descriptor(u32 length, u32 n_buffers, u32 b1, u32 b2) {
+  u8 *d = arena_alloc(DESCRIPTOR_SIZE + 4 * 3); /* the buffer table follows the descriptor */
+  if (!d) return 0;
+  u8 *table = d + DESCRIPTOR_SIZE;
+  store_u32(table, 0);
+  store_u32(table + 4, b1);
+  store_u32(table + 8, b2);
+  write_descriptor(d, length, 0, n_buffers, 0, (u32)(uintptr_t)table, 0, 0);
+  return (u32)(uintptr_t)d;
+}
 
 static ALWAYS_INLINE u32 capsule_decode_common(u32 handle, u32 first, u32 count, u32 out_ptr,
                                                u32 state_size, decode_fn decode) {
@@ -680,24 +720,30 @@ static ALWAYS_INLINE u32 capsule_decode_common(u32 handle, u32 first, u32 count,
     valid_count = count - (u64)bufs.null_count;
   }
 
-  u32 nbuf = c->layout == LAYOUT_VARIABLE ? 3 : 2;
-  u8 *buffers = arena_alloc(4 * nbuf);
+  u32 nbuf = c->layout == LAYOUT_VARIABLE ? 3 : 2, n_children = 0, children = 0, dictionary = 0;
+  if (bufs.form == FORM_DICTIONARY) { /* buffers: validity, indices */
+    dictionary = child_descriptor(bufs.count, 3, bufs.child_offsets, bufs.child_data);
+    if (!dictionary) return CAPSULE_ENOMEM;
+    nbuf = 2;
+  } else if (bufs.form == FORM_RUN_END) { /* buffers: validity; children: run ends, run values */
+    u8 *pair = arena_alloc(8);
+    if (!pair) return CAPSULE_ENOMEM;
+    u32 ends = child_descriptor(bufs.count, 2, bufs.values, 0);
+    u32 values = child_descriptor(bufs.count, 3, bufs.child_offsets, bufs.child_data);
+    if (!ends || !values) return CAPSULE_ENOMEM;
+    store_u32(pair, ends);
+    store_u32(pair + 4, values);
+    children = (u32)(uintptr_t)pair;
+    n_children = 2;
+    nbuf = 1;
+  }
+  u8 *buffers = arena_alloc(4 * 3);
   if (!buffers) return CAPSULE_ENOMEM;
   store_u32(buffers, validity_ptr);
   store_u32(buffers + 4, bufs.values);
-  if (nbuf == 3) store_u32(buffers + 8, bufs.data);
-
-  u8 *d = (u8 *)(uintptr_t)out_ptr;
-  store_u64(d + 0, count);               /* length */
-  store_u64(d + 8, count - valid_count); /* null_count */
-  store_u64(d + 16, 0);                  /* offset */
-  store_u64(d + 24, nbuf);               /* n_buffers */
-  store_u64(d + 32, 0);                  /* n_children */
-  store_u32(d + 40, (u32)(uintptr_t)buffers);
-  store_u32(d + 44, 0); /* children */
-  store_u32(d + 48, 0); /* dictionary */
-  store_u32(d + 52, 0); /* release */
-  store_u32(d + 56, 0); /* private_data */
+  store_u32(buffers + 8, bufs.data);
+  write_descriptor((u8 *)(uintptr_t)out_ptr, count, count - valid_count, nbuf, n_children,
+                   (u32)(uintptr_t)buffers, children, dictionary);
   return CAPSULE_OK;
 }
 

@@ -11,17 +11,26 @@
  *
  * The dictionary is validated at open; "every code < d" is checked while decoding (it is per
  * row), before the code is used as an index.
+ *
+ * VARIABLE windows of at least d rows are returned in dictionary form (decoder ABI v3): the codes as
+ * u32 indices and the dictionary in place, for the host to gather. Smaller windows, for which the
+ * host's checks of the whole dictionary would cost more than the rows, are gathered here.
  */
 #define CAPSULE_ENCODING "capsule.dict"
+#define CAPSULE_ABI_VERSION 3 /* VARIABLE output in dictionary form (SPEC 8.7) */
 #include "capsule_abi.h"
 
 #define MAX_CODE_BIT_WIDTH 32
 
 /*
- * Values of at most SHORT_VALUE bytes are copied with two unconditional 8-byte loads and stores
- * when the over-read stays inside the chunk: the dictionary data is always followed by at least 12
- * more chunk bytes (code_bit_width, 3 reserved bytes, the packed codes, 8 padding bytes), so a
- * value starting before data_len - 3 can be read 16 bytes at a time (short_start_end).
+ * Values are copied with 8-byte loads and stores, not memory.copy: that is a call into the host per
+ * value, which costs more than the copy. The first SHORT_VALUE bytes are copied unconditionally, the
+ * rest word by word. The over-read stays inside the chunk: the dictionary data is always followed by
+ * at least 12 more chunk bytes (code_bit_width, 3 reserved bytes, the packed codes, 8 padding bytes),
+ * so a value starting before data_len - 3 (short_start_end) can be read 16 bytes at a time, and any
+ * value can be read in whole words (at most 7 bytes past its end). Only values starting later are
+ * copied with memory.copy. A copy may write up to SHORT_VALUE bytes past the value: the next value
+ * overwrites them, and the data buffer has SHORT_VALUE spare bytes after the last.
  */
 #define SHORT_VALUE 16
 
@@ -259,9 +268,11 @@ static int dict_fixed(dict_state *s, u32 first, u32 count, capsule_buffers *out)
 
 static ALWAYS_INLINE void copy_value_bytes(u8 *dst, const u8 *src, u32 start, u32 len,
                                            u32 short_start_end) {
-  if (LIKELY(len <= SHORT_VALUE && start < short_start_end)) {
+  if (LIKELY(start < short_start_end)) {
     store_u64(dst, load_u64(src));
     store_u64(dst + 8, load_u64(src + 8));
+#pragma clang loop unroll(disable)
+    for (u32 k = SHORT_VALUE; k < len; k += 8) store_u64(dst + k, load_u64(src + k));
   } else {
     __builtin_memcpy(dst, src, len);
   }
@@ -332,7 +343,80 @@ static NOINLINE void variable_copy(u8 *data, const u8 *offsets, const u32 *start
   }
 }
 
+/* ---- VARIABLE, dictionary form ------------------------------------------------------------ */
+
+/* Codes of rows [first, first + count) one at a time; returns count or the first bad row's index. */
+static NOINLINE u32 codes_slow(u8 *out, const dict_state *s, u64 first, u32 count) {
+  const u64 mask = low_mask(s->bits), d = s->dict_size;
+#pragma clang loop unroll(disable)
+  for (u32 i = 0; i < count; i++) {
+    u64 code = unpack_one(s->codes, s->bits, mask, first + i);
+    if (code >= d) return i;
+    store_u32(out + 4 * (u64)i, (u32)code);
+  }
+  return count;
+}
+
+/* `groups` groups of 8 codes from p, L per load, as u32; returns groups or the first bad group. */
+static ALWAYS_INLINE u32 codes_groups(u8 *out, const u8 *p, const dict_state *s, u32 groups,
+                                      const u32 L) {
+  const u32 b = s->bits;
+  const unpack_plan pl = make_plan(b);
+  const u64 mask = low_mask(b), d = s->dict_size;
+#pragma clang loop unroll_count(2)
+  for (u32 g = 0; g < groups; g++, p += b, out += 32) {
+    u64 code[8];
+    unpack_group(code, p, &pl, b, mask, L);
+    u64 below = ~(u64)0; /* as in gather_groups */
+#pragma clang loop unroll(full)
+    for (u32 k = 0; k < 8; k++) below &= code[k] - d;
+    if (UNLIKELY(!(below >> 63))) return g;
+    store_group(out, code, 4);
+  }
+  return groups;
+}
+
+#define CODES(L)                                                                              \
+  static NOINLINE u32 codes_##L(u8 *out, const u8 *p, const dict_state *s, u32 groups) {     \
+    return codes_groups(out, p, s, groups, L);                                                \
+  }
+CODES(1)
+CODES(2)
+CODES(4)
+CODES(8)
+
+/* out[i] = code(first + i) as u32; returns count or the index of the first bad row. */
+static u32 unpack_codes(u8 *out, const dict_state *s, u64 first, u32 count) {
+  u32 head = head_rows(first, count);
+  u32 done = codes_slow(out, s, first, head);
+  if (done != head) return done;
+  u32 groups = (count - head) >> 3;
+  const u8 *p = s->codes + (((first + head) * s->bits) >> 3);
+  u8 *o = out + 4 * (u64)head;
+  u32 L = values_per_load(s->bits);
+  u32 g = L == 8   ? codes_8(o, p, s, groups)
+          : L == 4 ? codes_4(o, p, s, groups)
+          : L == 2 ? codes_2(o, p, s, groups)
+                   : codes_1(o, p, s, groups);
+  done = head + 8 * g;
+  return done + codes_slow(out + 4 * (u64)done, s, first + done, count - done);
+}
+
+static int dict_indices(dict_state *s, u32 first, u32 count, capsule_buffers *out) {
+  u8 *indices = arena_alloc(4 * (u64)count);
+  if (!indices) return CAPSULE_ENOMEM;
+  u32 done = unpack_codes(indices, s, first, count);
+  if (done != count) return code_error(s, (u64)first + done);
+  out->form = FORM_DICTIONARY;
+  out->values = (u32)(uintptr_t)indices;
+  out->count = s->dict_size;
+  out->child_offsets = (u32)(uintptr_t)s->dict;
+  out->child_data = (u32)(uintptr_t)s->dict_data;
+  return CAPSULE_OK;
+}
+
 static int dict_variable(dict_state *s, u32 first, u32 count, capsule_buffers *out) {
+  if (s->dict_size <= count) return dict_indices(s, first, count, out);
   u8 *offsets = arena_alloc(4 * ((u64)count + 1));
   if (!offsets) return CAPSULE_ENOMEM;
   out->values = (u32)(uintptr_t)offsets;

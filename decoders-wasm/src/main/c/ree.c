@@ -8,9 +8,12 @@
  *               VARIABLE u32 offsets[r+1] (offsets[0] = 0, non-decreasing) then offsets[r] bytes
  *
  * Decoding a window binary-searches the run holding first_row, then fills run after run. All
- * run metadata is validated at open (O(r)), so the fill loops need no checks.
+ * run metadata is validated at open (O(r)), so the fill loops need no checks. VARIABLE windows are
+ * returned in run-end form (decoder ABI v3): the window's run ends, and its runs' values in place;
+ * the host repeats them.
  */
 #define CAPSULE_ENCODING "capsule.ree"
+#define CAPSULE_ABI_VERSION 3 /* VARIABLE output in run-end form (SPEC 8.7) */
 #include "capsule_abi.h"
 
 typedef struct {
@@ -257,83 +260,25 @@ static NOINLINE void ree_bits(u8 *bm, const ree_state *s, u32 j, u32 first, u32 
 
 /* ---- VARIABLE ------------------------------------------------------------------------------ */
 
-/* Values of at most SHORT_VALUE bytes are written with two 8-byte stores per row. */
-#define SHORT_VALUE 16
-
-/* The first 16 bytes of a value of vlen <= 16 bytes at src, never reading past src + vlen. */
-static NOINLINE void load_short_tail(const u8 *src, u32 vlen, u64 *w0, u64 *w1) {
-  u8 buf[SHORT_VALUE] = {0};
-  for (u32 k = 0; k < vlen; k++) buf[k] = src[k];
-  *w0 = load_u64(buf);
-  *w1 = load_u64(buf + 8);
-}
-
-/* Pass 2 over the runs of the window: offsets and data (data has SHORT_VALUE spare bytes). */
-static NOINLINE void ree_variable_fill(u8 *offsets, u8 *data, const ree_state *s, u32 j,
-                                       u32 row, u32 end) {
-  const u8 *ends = s->run_ends, *offs = s->values, *vdata = s->data;
-  const u32 data_len = load_u32(offs + 4 * (u64)s->runs);
-  u32 acc = 0;
-  u8 *o = offsets;
-  store_u32(o, 0);
-  for (; row < end; j++) {
-    u32 re = load_u32(ends + 4 * j);
-    u32 stop = re < end ? re : end;
-    u32 len = stop - row;
-    u64 bounds = load_u64(offs + 4 * j); /* offsets[j] | offsets[j + 1] << 32 */
-    u32 start = (u32)bounds, vlen = (u32)(bounds >> 32) - start;
-    const u8 *src = vdata + start;
-    u8 *d = data + acc;
-    if (vlen <= SHORT_VALUE) {
-      u64 w0, w1;
-      if (LIKELY(start + SHORT_VALUE <= data_len)) {
-        w0 = load_u64(src);
-        w1 = load_u64(src + 8);
-      } else {
-        load_short_tail(src, vlen, &w0, &w1);
-      }
-      for (u32 k = 0; k < len; k++, d += vlen) {
-        store_u64(d, w0);
-        store_u64(d + 8, w1);
-        acc += vlen;
-        store_u32(o += 4, acc);
-      }
-    } else {
-      __builtin_memcpy(d, src, vlen);
-      extend_pattern(d, vlen, (u64)vlen * len);
-      for (u32 k = 0; k < len; k++) {
-        acc += vlen;
-        store_u32(o += 4, acc);
-      }
-    }
-    row = stop;
-  }
-}
-
+/*
+ * Run-end form: runs j0..j1 hold the window, their ends relative to first_row and capped at its end
+ * are written out (O(runs)), and their values are the chunk's own, in place: the value offsets from
+ * j0 on index the value data as they are (ABI v2 and later need not start at 0).
+ */
 static int ree_variable(const ree_state *s, u32 j0, u32 first, u32 count, capsule_buffers *out) {
-  const u8 *ends = s->run_ends, *offs = s->values;
   u32 end = first + count;
-
-  /* Pass 1: size of the output data. */
-  u64 total = 0;
-  for (u32 j = j0, row = first; row < end; j++) {
-    u32 re = load_u32(ends + 4 * j);
-    u32 stop = re < end ? re : end;
-    u32 vlen = load_u32(offs + 4 * j + 4) - load_u32(offs + 4 * j);
-    total += (u64)(stop - row) * vlen;
-    row = stop;
+  u32 runs = count ? find_run(s->run_ends, s->runs, end - 1) - j0 + 1 : 0;
+  u8 *ends = arena_alloc(4 * (u64)runs);
+  if (!ends) return CAPSULE_ENOMEM;
+  for (u32 k = 0; k < runs; k++) {
+    u32 e = load_u32(s->run_ends + 4 * ((u64)j0 + k));
+    store_u32(ends + 4 * (u64)k, (e < end ? e : end) - first);
   }
-  if (total > INT32_MAX)
-    return FAIL1(CAPSULE_EINVAL,
-                 "the rows requested hold % bytes, more than Arrow offsets allow; request fewer",
-                 total);
-  u8 *offsets = arena_alloc(4 * ((u64)count + 1));
-  if (!offsets) return CAPSULE_ENOMEM;
-  u8 *data = arena_alloc(total + SHORT_VALUE);
-  if (!data) return CAPSULE_ENOMEM;
-  ree_variable_fill(offsets, data, s, j0, first, end);
-  out->values = (u32)(uintptr_t)offsets;
-  out->data = (u32)(uintptr_t)data;
+  out->form = FORM_RUN_END;
+  out->values = (u32)(uintptr_t)ends;
+  out->count = runs;
+  out->child_offsets = (u32)(uintptr_t)(s->values + 4 * (u64)j0);
+  out->child_data = (u32)(uintptr_t)s->data;
   return CAPSULE_OK;
 }
 

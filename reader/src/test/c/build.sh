@@ -7,7 +7,7 @@
 #   arith.wasm             well-behaved decoder of the made-up encoding "test.arith"
 #   arith_big_memory.wasm  the same, declaring 32 MiB of initial memory (the cap test)
 #   hostile.wasm           misbehaves on purpose, one way per chunk (see hostile.c)
-#   missing_decode.wasm, with_import.wasm, abi_3.wasm, bad_signature.wasm
+#   missing_decode.wasm, with_import.wasm, abi_4.wasm, bad_signature.wasm
 #                          modules that are not legal decoders (see variant.c)
 #
 # The output is deterministic (no debug info, names or producers section, no paths), and
@@ -53,5 +53,5 @@ build arith_big_memory arith.c -- --initial-memory=33554432
 build hostile hostile.c
 build missing_decode variant.c -DMISSING_DECODE
 build with_import variant.c -DWITH_IMPORT -- --allow-undefined
-build abi_3 variant.c -DABI_3
+build abi_4 variant.c -DABI_4
 build bad_signature variant.c -DBAD_SIGNATURE

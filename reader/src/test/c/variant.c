@@ -2,7 +2,7 @@
  * variant.c - modules that are not legal decoders, one per -D flag (build.sh):
  *   MISSING_DECODE   no capsule_decode export
  *   WITH_IMPORT      imports env.host_log
- *   ABI_3            capsule_abi() returns 3 (this reader knows 1 and 2)
+ *   ABI_4            capsule_abi() returns 4 (this reader knows 1 to 3)
  *   BAD_SIGNATURE    capsule_decode takes three parameters
  * Each is otherwise a trivial decoder of zero-filled FIXED4 rows.
  */
@@ -13,8 +13,8 @@ __attribute__((import_module("env"), import_name("host_log"))) void host_log(u32
 #endif
 
 int EXPORT(capsule_abi)(void) {
-#ifdef ABI_3
-  return 3;
+#ifdef ABI_4
+  return 4;
 #else
   return 1;
 #endif

@@ -37,12 +37,21 @@ public final class ShippedDecoders {
   }
 
   /**
-   * The decoder ABI a module implements ({@code capsule_abi()} returns it): 2 for plain, whose
-   * variable-width offsets are returned in place and so need not start at 0 (SPEC 8.6); 1 for the
-   * others, which need nothing of v2 and so stay readable by readers that know only v1.
+   * The decoder ABI a module implements ({@code capsule_abi()} returns it): 3 for ree and dict, which
+   * hand over variable-width runs and dictionaries for the host to expand (SPEC 8.7); 2 for plain,
+   * whose variable-width offsets are returned in place and so need not start at 0 (SPEC 8.6); 1 for
+   * the others, which need nothing newer and so stay readable by readers that know only v1.
    */
   public static int abiVersion(String module) {
-    return checkName(module).equals(PLAIN) ? 2 : 1;
+    switch (checkName(module)) {
+      case REE:
+      case DICT:
+        return 3;
+      case PLAIN:
+        return 2;
+      default:
+        return 1;
+    }
   }
 
   /**

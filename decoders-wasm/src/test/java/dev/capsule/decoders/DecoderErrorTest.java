@@ -20,8 +20,10 @@ import dev.capsule.decoders.TestColumn.Shape;
 import dev.capsule.format.PhysicalLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -322,18 +324,20 @@ class DecoderErrorTest {
   }
 
   @Test
-  void reeVariableWindowAboveArrowOffsets() {
-    // One run of 300 000 copies of a 10 000-byte value: 3 GB of output for the whole chunk.
+  void reeVariableWindowAboveArrowOffsetsIsOneRun() {
+    // One run of 300 000 copies of a 10 000-byte value: 3 GB of rows for the whole chunk, which the
+    // run-end form (ABI v3) hands over as one run of 10 000 bytes; the host refuses to expand it.
     int n = 300_000;
     byte[] value = new byte[10_000];
     Arrays.fill(value, (byte) 'v');
     byte[] chunk = Chunks.reeRaw(VARIABLE, n, null, new long[] {n}, List.of(value));
-    assertDecodeFails("ree", chunk, 0, n, EINVAL,
-        "the rows requested hold 3000000000 bytes, more than Arrow offsets allow; request fewer");
     DecoderHarness h = new DecoderHarness("ree");
     int handle = h.open(chunk);
+    assertEquals(0, h.decodeRaw(handle, 0, n), () -> h.error(handle));
+    assertEquals(2, h.memory().readLong(h.descriptor + 32), "n_children: run-end form");
     TestColumn c = new TestColumn(VARIABLE, fill(n, value), null);
     Expected.check(c, h.decode(handle, VARIABLE, 123_456, 100), 123_456, 100);
+    assertEquals(DecoderHarness.Form.RUN_END, h.lastForm);
   }
 
   @Test
@@ -458,8 +462,8 @@ class DecoderErrorTest {
 
   @Test
   void dictLongVariableValues() {
-    // A 20 000-byte dictionary value makes count * max_len exceed the single-pass reserve, so the
-    // decoder sizes the data first (two passes); short values still use the fast copy.
+    // Windows of at least 6 rows (the dictionary's size) come in dictionary form, smaller ones are
+    // gathered in wasm, with word copies for values up to 40 bytes and memory.copy for 20 000.
     Random rnd = new Random(9);
     List<byte[]> entries = new ArrayList<>();
     for (int k = 0; k < 6; k++) {
@@ -479,12 +483,43 @@ class DecoderErrorTest {
     DecoderHarness h = new DecoderHarness("dict");
     int handle = h.open(chunk);
     assertNotEquals(0, handle, () -> h.error(0));
+    Set<DecoderHarness.Form> forms = EnumSet.noneOf(DecoderHarness.Form.class);
     for (int[] w : Expected.windows(n, rnd)) {
       Expected.check(c, h.decode(handle, VARIABLE, w[0], w[1]), w[0], w[1]);
+      assertEquals(w[1] >= entries.size() ? DecoderHarness.Form.DICTIONARY : DecoderHarness.Form.PLAIN, h.lastForm,
+          "rows " + w[0] + " + " + w[1]);
+      forms.add(h.lastForm);
     }
+    assertEquals(EnumSet.of(DecoderHarness.Form.DICTIONARY, DecoderHarness.Form.PLAIN), forms);
     codes[1200] = 7;
     assertDecodeFails("dict", Chunks.dictRaw(VARIABLE, n, null, entries, 3, codes), 0, n, ECORRUPT,
         "code 7 of row 1200 is not below dict_size 6");
+  }
+
+  @Test
+  void dictSmallWindowOfLongValuesIsGatheredInTwoPasses() {
+    // Windows smaller than the dictionary are gathered in wasm; 5 rows * 4 MB exceed its single-pass
+    // reserve of 16 MiB, so it sizes the data first.
+    Random rnd = new Random(10);
+    List<byte[]> entries = new ArrayList<>();
+    for (int k = 0; k < 8; k++) {
+      byte[] v = new byte[k == 3 ? 4 << 20 : rnd.nextInt(30)];
+      rnd.nextBytes(v);
+      entries.add(v);
+    }
+    long[] codes = {0, 3, 1, 2, 3, 4, 5, 6, 7, 3, 0, 1};
+    byte[][] rows = new byte[codes.length][];
+    for (int i = 0; i < codes.length; i++) {
+      rows[i] = entries.get((int) codes[i]);
+    }
+    TestColumn c = new TestColumn(VARIABLE, rows, null);
+    DecoderHarness h = new DecoderHarness("dict");
+    int handle = h.open(Chunks.dictRaw(VARIABLE, codes.length, null, entries, 3, codes));
+    assertNotEquals(0, handle, () -> h.error(0));
+    for (int[] w : new int[][] {{0, 5}, {1, 7}, {7, 5}, {4, 1}}) {
+      Expected.check(c, h.decode(handle, VARIABLE, w[0], w[1]), w[0], w[1]);
+      assertEquals(DecoderHarness.Form.PLAIN, h.lastForm);
+    }
   }
 
   @Test

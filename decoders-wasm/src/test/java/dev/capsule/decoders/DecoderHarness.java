@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * A test-only host for one shipped decoder module: instantiates it with Chicory's compiler (every
@@ -181,19 +182,28 @@ final class DecoderHarness {
     return readDescriptor(layout.code(), rowCount);
   }
 
+  /** The form of the last VARIABLE output read: plain, or (ABI v3) dictionary or run-end. */
+  enum Form { PLAIN, DICTIONARY, RUN_END }
+
+  Form lastForm;
+
   Decoded readDescriptor(int layoutCode, int rowCount) {
-    int bufferCount = layoutCode == PhysicalLayout.VARIABLE.code() ? 3 : 2;
+    boolean variable = layoutCode == PhysicalLayout.VARIABLE.code();
     Memory m = memory.raw();
     int d = descriptor;
     long length = m.readLong(d);
     long nullCount = m.readLong(d + 8);
     assertEquals(rowCount, length, "length");
     assertEquals(0, m.readLong(d + 16), "offset");
-    assertEquals(bufferCount, m.readLong(d + 24), "n_buffers");
-    assertEquals(0, m.readLong(d + 32), "n_children");
     int buffers = m.readInt(d + 40);
-    assertEquals(0, m.readInt(d + 44), "children");
-    assertEquals(0, m.readInt(d + 48), "dictionary");
+    int children = m.readInt(d + 44);
+    int dictionary = m.readInt(d + 48);
+    lastForm = dictionary != 0 ? Form.DICTIONARY : children != 0 ? Form.RUN_END : Form.PLAIN;
+    assertTrue(lastForm == Form.PLAIN || variable && abiVersion >= 3, lastForm + " form needs VARIABLE and ABI v3");
+    int bufferCount = lastForm == Form.DICTIONARY ? 2 : lastForm == Form.RUN_END ? 1 : variable ? 3 : 2;
+    assertEquals(bufferCount, m.readLong(d + 24), "n_buffers");
+    assertEquals(lastForm == Form.RUN_END ? 2 : 0, m.readLong(d + 32), "n_children");
+    assertTrue(children == 0 || dictionary == 0, "children and a dictionary");
     checkRange(buffers, 4L * bufferCount, "buffers array");
     int validityPtr = m.readInt(buffers);
     int valuesPtr = m.readInt(buffers + 4);
@@ -204,6 +214,30 @@ final class DecoderHarness {
       assertEquals(rowCount - countOnes(validity, rowCount), nullCount, "null_count vs bitmap");
     } else {
       assertEquals(0, nullCount, "null_count with no validity buffer");
+    }
+    if (lastForm == Form.DICTIONARY) {
+      String[] entries = values(dictionary, "dictionary");
+      int[] indices = ints(m.readInt(buffers + 4), rowCount, "indices");
+      return expanded(length, nullCount, validity, rowCount, i -> {
+        assertTrue(indices[i] >= 0 && indices[i] < entries.length, "index " + indices[i] + " of row " + i);
+        return entries[indices[i]];
+      });
+    }
+    if (lastForm == Form.RUN_END) {
+      checkRange(children, 8, "children");
+      String[] runValues = values(m.readInt(children + 4), "run values");
+      int endsDescriptor = m.readInt(children);
+      int[] ends = ints(m.readInt(childBuffers(endsDescriptor, 2, runValues.length, "run ends") + 4), runValues.length,
+          "run ends");
+      String[] rows = new String[rowCount];
+      for (int k = 0, row = 0; k < ends.length; k++) {
+        assertTrue(ends[k] > row && ends[k] <= rowCount, "run end " + k + " is " + ends[k] + " after " + row);
+        for (; row < ends[k]; row++) {
+          rows[row] = runValues[k];
+        }
+      }
+      assertTrue(ends.length == 0 ? rowCount == 0 : ends[ends.length - 1] == rowCount, "last run end");
+      return expanded(length, nullCount, validity, rowCount, i -> rows[i]);
     }
     switch (layoutCode) {
       case 0: // BIT
@@ -236,6 +270,62 @@ final class DecoderHarness {
         return new Decoded(length, nullCount, validity,
             read(valuesPtr, (long) rowCount * layoutCode, "values"), null, null);
     }
+  }
+
+  /** The buffer table of a child of an encoded form, checked: length values, no nulls, n buffers. */
+  private int childBuffers(int child, int n, long length, String what) {
+    Memory m = memory.raw();
+    checkRange(child, DESCRIPTOR_SIZE, what);
+    if (length >= 0) {
+      assertEquals(length, m.readLong(child), what + " length");
+    }
+    assertEquals(0, m.readLong(child + 8), what + " null_count");
+    assertEquals(0, m.readLong(child + 16), what + " offset");
+    assertEquals(n, m.readLong(child + 24), what + " n_buffers");
+    assertEquals(0, m.readLong(child + 32), what + " n_children");
+    assertEquals(0, m.readInt(child + 44), what + " children");
+    assertEquals(0, m.readInt(child + 48), what + " dictionary");
+    int table = m.readInt(child + 40);
+    checkRange(table, 4L * n, what + " buffers");
+    assertEquals(0, m.readInt(table), what + " validity");
+    return table;
+  }
+
+  /** The values of a VARIABLE child (dictionary entries, run values) as Latin-1 strings of their bytes. */
+  private String[] values(int child, String what) {
+    int count = (int) memory.raw().readLong(child);
+    int table = childBuffers(child, 3, -1, what);
+    int[] offsets = ints(memory.raw().readInt(table + 4), count + 1, what + " offsets");
+    String[] values = new String[count];
+    for (int k = 0; k < count; k++) {
+      assertTrue(offsets[k] >= 0 && offsets[k + 1] >= offsets[k], what + " offsets at " + k);
+      byte[] bytes = read(memory.raw().readInt(table + 8) + offsets[k], offsets[k + 1] - offsets[k], what);
+      values[k] = new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+    return values;
+  }
+
+  private int[] ints(int ptr, int count, String what) {
+    byte[] raw = read(ptr, 4L * count, what);
+    int[] ints = new int[count];
+    for (int i = 0; i < count; i++) {
+      ints[i] = (raw[4 * i] & 0xFF) | (raw[4 * i + 1] & 0xFF) << 8 | (raw[4 * i + 2] & 0xFF) << 16
+          | (raw[4 * i + 3] & 0xFF) << 24;
+    }
+    return ints;
+  }
+
+  /** Output of an encoded form, expanded the plain way: offsets from 0 and the rows' bytes. */
+  private static Decoded expanded(long length, long nullCount, byte[] validity, int rowCount,
+      IntFunction<String> row) {
+    int[] offsets = new int[rowCount + 1];
+    StringBuilder data = new StringBuilder();
+    for (int i = 0; i < rowCount; i++) {
+      data.append(row.apply(i));
+      offsets[i + 1] = data.length();
+    }
+    return new Decoded(length, nullCount, validity, null, offsets,
+        data.toString().getBytes(StandardCharsets.ISO_8859_1));
   }
 
   private byte[] read(int ptr, long len, String what) {

@@ -15,7 +15,9 @@ class ShippedDecodersTest {
     assertEquals(List.of("plain", "ree", "bitpack", "dict", "parquet"), ShippedDecoders.modules());
     assertEquals("capsule.ree", ShippedDecoders.encodingName("ree"));
     assertEquals(2, ShippedDecoders.abiVersion("plain"), "offsets in place (SPEC 8.6)");
-    for (String m : List.of("ree", "bitpack", "dict", "parquet")) {
+    assertEquals(3, ShippedDecoders.abiVersion("ree"), "run-end form (SPEC 8.7)");
+    assertEquals(3, ShippedDecoders.abiVersion("dict"), "dictionary form (SPEC 8.7)");
+    for (String m : List.of("bitpack", "parquet")) {
       assertEquals(1, ShippedDecoders.abiVersion(m), m);
     }
     assertThrows(IllegalArgumentException.class, () -> ShippedDecoders.abiVersion("zstd"));

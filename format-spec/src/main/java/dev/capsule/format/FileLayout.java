@@ -23,9 +23,12 @@ public final class FileLayout {
   /** u32 footer length, u32 CRC-32C of the footer, magic. */
   public static final int TRAILER_SIZE = 12;
 
-  /** The decoder ABI versions this reader runs: v1, and v2 (format 1.2), whose offsets may start anywhere. */
+  /**
+   * The decoder ABI versions this reader runs: v1; v2 (format 1.2), whose offsets may start
+   * anywhere; v3 (format 1.3), whose variable-width output may come in dictionary or run-end form.
+   */
   public static final int MIN_DECODER_ABI = 1;
-  public static final int MAX_DECODER_ABI = 2;
+  public static final int MAX_DECODER_ABI = 3;
 
   /** Footers larger than this are refused before they are read (a corrupt length would OOM). */
   public static final int MAX_FOOTER_SIZE = 64 << 20;
@@ -44,7 +47,7 @@ public final class FileLayout {
 
   /** The lowest minor version a file may say when it stores a module of this decoder ABI (SPEC 12). */
   public static int minorVersionForAbi(int abiVersion) {
-    return abiVersion >= 2 ? 2 : 0;
+    return abiVersion >= 2 ? abiVersion : 0;
   }
 
   public static byte[] header(int minor) {

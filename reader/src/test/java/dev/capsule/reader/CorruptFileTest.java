@@ -54,16 +54,16 @@ class CorruptFileTest {
   /** SPEC 8.3: capsule_abi must return the version the footer declares, either way round. */
   @Test
   void aModuleWhoseAbiIsNotTheDeclaredOneIsRefused() throws IOException {
-    // ints-ree: its ree module implements v1; all-types: its plain module implements v2.
-    Object[][] cases = {{"ints-ree.capsule", 2, "implements ABI version 1, the footer declares version 2"},
-        {"all-types.capsule", 1, "implements ABI version 2, the footer declares version 1"}};
+    // The ree module implements v3, the plain module v2.
+    Object[][] cases = {{"ints-ree.capsule", "capsule.ree", 2, "implements ABI version 3, the footer declares version 2"},
+        {"all-types.capsule", "capsule.plain", 1, "implements ABI version 2, the footer declares version 1"}};
     for (Object[] c : cases) {
       Path golden = GoldenFilesReadTest.GOLDEN.resolve((String) c[0]);
-      int misstatedAs = (int) c[1];
+      int misstatedAs = (int) c[2];
       byte[] bytes = Files.readAllBytes(golden);
       Footer footer = Footers.parse(bytes);
       int m = 0;
-      while (footer.getDecoders(m).getAbiVersion() == misstatedAs) {
+      while (!footer.getDecoders(m).getName().equals(c[1])) {
         m++;
       }
       Footer misstated = footer.toBuilder()
@@ -71,7 +71,7 @@ class CorruptFileTest {
       Path damaged = dir.resolve("misstated-" + c[0]);
       Files.write(damaged, Footers.replace(bytes, misstated));
       String message = scanFailure(damaged);
-      assertContains(message, (String) c[2]);
+      assertContains(message, (String) c[3]);
       assertContains(message, "row group 0");
     }
   }

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The header and footer say the lowest minor version the file needs (SPEC 12): 1.1 for its types,
- * 1.2 for a decoder module of ABI v2 (capsule.plain's), which is only known once the encodings are
- * chosen, so the header is rewritten at close. The footer declares each module's ABI.
+ * 1.2 for a decoder module of ABI v2 (capsule.plain's), 1.3 for one of ABI v3 (capsule.ree's and
+ * capsule.dict's), which is only known once the encodings are chosen, so the header is rewritten at
+ * close. The footer declares each module's ABI.
  */
 class FormatVersionTest {
   private static final int ROWS = 50;
@@ -36,8 +37,8 @@ class FormatVersionTest {
   @TempDir Path dir;
 
   @Test
-  void aFileOfFormat10TypesWithoutPlainIs10() throws IOException {
-    assertVersion(write("ints", "capsule.ree", allocator -> ints(allocator)), 0, Map.of("capsule.ree", 1));
+  void aFileOfFormat10TypesAndAbiV1ModulesIs10() throws IOException {
+    assertVersion(write("ints", "capsule.bitpack", allocator -> ints(allocator)), 0, Map.of("capsule.bitpack", 1));
   }
 
   @Test
@@ -50,10 +51,29 @@ class FormatVersionTest {
     Path file = write("strings", "capsule.plain", allocator -> strings(allocator));
     assertVersion(file, 2, Map.of("capsule.plain", 2));
     // Batches of 7 rows: every batch but the first has offsets that do not start at 0.
+    assertEquals(expectedStrings(), readStrings(file, 7));
+  }
+
+  /**
+   * ree's strings come in run-end form; dict's in dictionary form for batches of at least its 20
+   * entries, else gathered by the decoder (SPEC 8.7).
+   */
+  @Test
+  void theReeAndDictModulesMakeIt13AndReadBackInEveryForm() throws IOException {
+    for (String encoding : List.of("capsule.ree", "capsule.dict")) {
+      Path file = write(encoding, encoding, allocator -> strings(allocator));
+      assertVersion(file, 3, Map.of(encoding, 3));
+      for (int batchRows : new int[] {7, ROWS}) {
+        assertEquals(expectedStrings(), readStrings(file, batchRows), encoding + ", batches of " + batchRows);
+      }
+    }
+  }
+
+  private static List<String> readStrings(Path file, int batchRows) throws IOException {
     List<String> read = new ArrayList<>();
     try (BufferAllocator allocator = new RootAllocator();
         CapsuleReader reader = CapsuleReader.open(file);
-        ArrowReader batches = reader.scan(allocator, ScanOptions.all().withBatchRows(7))) {
+        ArrowReader batches = reader.scan(allocator, ScanOptions.all().withBatchRows(batchRows))) {
       while (batches.loadNextBatch()) {
         VarCharVector v = (VarCharVector) batches.getVectorSchemaRoot().getVector(0);
         assertEquals(0, v.getOffsetBuffer().getInt(0), "Arrow offsets start at 0");
@@ -62,7 +82,7 @@ class FormatVersionTest {
         }
       }
     }
-    assertEquals(expectedStrings(), read);
+    return read;
   }
 
   private static void assertVersion(Path file, int minor, Map<String, Integer> abiByModule) throws IOException {

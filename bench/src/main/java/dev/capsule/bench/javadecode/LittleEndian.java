@@ -10,7 +10,7 @@ final class LittleEndian {
   private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-  /** Values up to this many bytes are copied with two 8-byte loads and stores. */
+  /** Values are written in 8-byte words, whole words: up to this many bytes past their end. */
   static final int SHORT_VALUE = 16;
 
   private LittleEndian() {}
@@ -24,13 +24,17 @@ final class LittleEndian {
   }
 
   /**
-   * Copies len bytes of src at srcOffset to address. Short values that have 16 readable bytes
-   * are copied as two 8-byte words, so the destination needs {@link #SHORT_VALUE} spare bytes.
+   * Copies len bytes of src at srcOffset to address: as capsule.dict's wasm decoder does, the first
+   * 16 bytes as two 8-byte words and the rest word by word when whole words can be read, so the
+   * destination needs {@link #SHORT_VALUE} spare bytes; else one Unsafe copy.
    */
   static void copyValue(byte[] src, int srcOffset, long address, int len) {
-    if (len <= SHORT_VALUE && srcOffset <= src.length - SHORT_VALUE) {
+    if (srcOffset <= src.length - Math.max(SHORT_VALUE, (len + 7) & ~7)) {
       MemoryUtil.putLong(address, getLong(src, srcOffset));
       MemoryUtil.putLong(address + 8, getLong(src, srcOffset + 8));
+      for (int k = SHORT_VALUE; k < len; k += 8) {
+        MemoryUtil.putLong(address + k, getLong(src, srcOffset + k));
+      }
     } else {
       MemoryUtil.copyToMemory(src, srcOffset, address, len);
     }

@@ -97,9 +97,17 @@ final class ReeJavaDecoder implements JavaChunkDecoder {
     }
   }
 
+  /** Values up to this many bytes are written as 8-byte words per row, loaded once per run. */
+  private static final int SHORT_VALUE = 32;
+
+  /**
+   * As the reader expands capsule.ree's run-end output: a value of at most 16 or 32 bytes is loaded
+   * once per run as two or four words and written with as many 8-byte stores per row; a longer one
+   * is copied per row.
+   */
   private void fillVariable(FieldVector vector, int run, int first, int count) {
     long offsets = ArrowOutput.variableOffsets(vector, count);
-    long data = ArrowOutput.variableData(vector, (long) count * values.maxLength + LittleEndian.SHORT_VALUE);
+    long data = ArrowOutput.variableData(vector, (long) count * values.maxLength + SHORT_VALUE);
     final int[] ends = runEnds;
     final int[] valueOffsets = values.offsets;
     final byte[] c = chunk;
@@ -111,10 +119,35 @@ final class ReeJavaDecoder implements JavaChunkDecoder {
       int start = values.dataStart + valueOffsets[run];
       int length = valueOffsets[run + 1] - valueOffsets[run];
       run++;
-      for (; row < end; row++) {
-        LittleEndian.copyValue(c, start, data + acc, length);
-        acc += length;
-        MemoryUtil.putInt(offsets + 4L * (row + 1), acc);
+      boolean wide = start <= c.length - SHORT_VALUE;
+      if (wide && length <= 16) {
+        long w0 = LittleEndian.getLong(c, start);
+        long w1 = LittleEndian.getLong(c, start + 8);
+        for (; row < end; row++) {
+          MemoryUtil.putLong(data + acc, w0);
+          MemoryUtil.putLong(data + acc + 8, w1);
+          acc += length;
+          MemoryUtil.putInt(offsets + 4L * (row + 1), acc);
+        }
+      } else if (wide && length <= SHORT_VALUE) {
+        long w0 = LittleEndian.getLong(c, start);
+        long w1 = LittleEndian.getLong(c, start + 8);
+        long w2 = LittleEndian.getLong(c, start + 16);
+        long w3 = LittleEndian.getLong(c, start + 24);
+        for (; row < end; row++) {
+          MemoryUtil.putLong(data + acc, w0);
+          MemoryUtil.putLong(data + acc + 8, w1);
+          MemoryUtil.putLong(data + acc + 16, w2);
+          MemoryUtil.putLong(data + acc + 24, w3);
+          acc += length;
+          MemoryUtil.putInt(offsets + 4L * (row + 1), acc);
+        }
+      } else {
+        for (; row < end; row++) {
+          LittleEndian.copyValue(c, start, data + acc, length);
+          acc += length;
+          MemoryUtil.putInt(offsets + 4L * (row + 1), acc);
+        }
       }
     }
   }

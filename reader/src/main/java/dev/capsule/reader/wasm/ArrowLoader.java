@@ -15,7 +15,8 @@ import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
  * module again while Arrow holds it), or a fresh buffer of the vector's allocator filled by one
  * memcpy when no memory is given or the buffer is not aligned to its elements (Arrow's C++ kernels
  * load values at their natural alignment), or for offsets that an ABI v2 decoder did not start at 0,
- * the rebased copy {@link DecoderOutput} wrote while checking them.
+ * the rebased copy {@link DecoderOutput} wrote while checking them, or for output in dictionary or
+ * run-end form (ABI v3), the offsets and data {@link EncodedForms} expanded it to.
  *
  * <p>Why copies never reuse the vector's previous buffers when they are large enough: whoever
  * consumed the previous batch may still hold them, and a reference taken through another allocator
@@ -35,7 +36,8 @@ final class ArrowLoader {
     ArrowBuf validity = null;
     ArrowBuf values = out.rebased; // ours now: released below like every buffer taken here
     out.rebased = null;
-    ArrowBuf data = null;
+    ArrowBuf data = out.expanded; // likewise
+    out.expanded = null;
     try {
       if (out.validity == 0) {
         validity = allocator.buffer(bitmapBytes);
@@ -51,7 +53,9 @@ final class ArrowLoader {
       }
       ArrowFieldNode node = new ArrowFieldNode(rowCount, out.nullCount);
       if (layout == PhysicalLayout.VARIABLE) {
-        data = take(allocator, memory, out.data, out.dataBytes); // bytes: any address will do
+        if (data == null) {
+          data = take(allocator, memory, out.data, out.dataBytes); // bytes: any address will do
+        }
         vector.loadFieldBuffers(node, List.of(validity, values, data));
       } else {
         vector.loadFieldBuffers(node, List.of(validity, values));

@@ -9,20 +9,23 @@ import org.apache.arrow.memory.util.MemoryUtil;
  * What one capsule_decode produced, checked against the ABI before anything reaches Arrow: the
  * descriptor's fields, every buffer inside the wasm memory, offsets never decreasing (and starting
  * at 0 under ABI v1), UTF-8 for utf8 columns, and the null count against the bitmap. The host
- * trusts nothing a decoder says.
+ * trusts nothing a decoder says. VARIABLE output in dictionary or run-end form (ABI v3) is checked
+ * and expanded by {@link EncodedForms}.
  *
  * <p>One instance per {@link ChunkDecoder}, reused for every batch; after a successful
  * {@link #check} its fields hold absolute addresses into the memory, valid until the next call
  * into the module.
  */
 final class DecoderOutput {
-  /** Descriptor size (ABI v1 and v2): five i64 then five u32. */
+  /** Descriptor size (every ABI version): five i64 then five u32. */
   static final int DESCRIPTOR_BYTES = 60;
 
   private final PhysicalLayout layout;
   private final boolean utf8;
   /** ABI v1 requires offsets[0] = 0; v2 lets them start anywhere (SPEC 8.6). */
   private final boolean offsetsStartAtZero;
+  /** ABI v3 lets VARIABLE output come in dictionary or run-end form (SPEC 8.7). */
+  private final boolean encodedForms;
 
   /** Absolute address of the validity bitmap, or 0 when the decoder left it out (no nulls). */
   long validity;
@@ -32,24 +35,27 @@ final class DecoderOutput {
   long valuesBytes;
   /**
    * VARIABLE, when the decoder's offsets do not start at 0 (ABI v2): the offsets minus offsets[0], in
-   * a buffer of the vector's allocator, since Arrow Java expects offsets from 0. {@link ArrowLoader}
-   * takes it over; null otherwise.
+   * a buffer of the vector's allocator, since Arrow Java expects offsets from 0; or the offsets of
+   * an expanded dictionary or run-end form. {@link ArrowLoader} takes it over; null otherwise.
    */
   ArrowBuf rebased;
+  /** VARIABLE in dictionary or run-end form: the expanded data, which {@link ArrowLoader} takes over; else null. */
+  ArrowBuf expanded;
   /** VARIABLE only: the values' bytes, from the first row's first byte (offsets[0]) on. */
   long data;
   long dataBytes;
 
-  /** @param abiVersion the decoder ABI the module implements, 1 or 2 */
+  /** @param abiVersion the decoder ABI the module implements, 1 to 3 */
   DecoderOutput(PhysicalLayout layout, boolean utf8, int abiVersion) {
     this.layout = layout;
     this.utf8 = utf8;
     this.offsetsStartAtZero = abiVersion == 1;
+    this.encodedForms = abiVersion >= 3 && layout == PhysicalLayout.VARIABLE;
   }
 
   /**
    * @param firstRow only for messages: row numbers in them are rows of the chunk
-   * @param allocator where {@link #rebased} comes from
+   * @param allocator where {@link #rebased} and {@link #expanded} come from
    * @throws InvalidOutputException naming the first broken rule
    */
   void check(OffHeapMemory memory, int descriptor, int firstRow, int rowCount, BufferAllocator allocator) {
@@ -71,21 +77,26 @@ final class DecoderOutput {
     if (offset != 0) {
       throw invalid("offset is " + offset + ", it must be 0");
     }
-    if (nChildren != 0 || children != 0) {
-      throw invalid("has children (n_children " + nChildren + "); layout " + layout + " has none");
+    boolean runEndForm = encodedForms && (nChildren != 0 || children != 0);
+    boolean dictionaryForm = encodedForms && dictionary != 0;
+    if (runEndForm ? nChildren != 2 || dictionary != 0 : nChildren != 0 || children != 0) {
+      throw invalid("has children (n_children " + nChildren + "); layout " + layout + " has "
+          + (encodedForms ? "2 in run-end form (decoder ABI v3)" : "none"));
     }
-    if (dictionary != 0) {
-      throw invalid("has a dictionary; decoders must output plain values");
+    if (dictionary != 0 && !dictionaryForm) {
+      throw invalid("has a dictionary; decoders must output plain values"
+          + (layout == PhysicalLayout.VARIABLE ? " before decoder ABI v3" : " for layout " + layout));
     }
-    if (nBuffers != layout.bufferCount()) {
-      throw invalid("n_buffers is " + nBuffers + ", layout " + layout + " has " + layout.bufferCount());
+    int bufferCount = dictionaryForm ? 2 : runEndForm ? 1 : layout.bufferCount();
+    if (nBuffers != bufferCount) {
+      throw invalid("n_buffers is " + nBuffers + ", layout " + layout + " has " + bufferCount
+          + (dictionaryForm ? " in dictionary form" : runEndForm ? " in run-end form" : ""));
     }
     if (nulls < 0 || nulls > rowCount) {
       throw invalid("null_count " + nulls + " is outside [0, " + rowCount + "]");
     }
-    long table = base + inside(size, buffers, 4L * layout.bufferCount(), "the buffer table");
+    long table = base + inside(size, buffers, 4L * bufferCount, "the buffer table");
     int validityPtr = MemoryUtil.getInt(table);
-    int valuesPtr = MemoryUtil.getInt(table + 4);
     long bitmapBytes = (rowCount + 7L) >>> 3;
 
     if (validityPtr == 0) {
@@ -102,6 +113,19 @@ final class DecoderOutput {
     }
     nullCount = nulls;
 
+    if (dictionaryForm || runEndForm) {
+      EncodedForms.Expanded rows = dictionaryForm
+          ? EncodedForms.dictionary(memory, table, dictionary, firstRow, rowCount, utf8, allocator)
+          : EncodedForms.runEnds(memory, children, firstRow, rowCount, utf8, allocator);
+      rebased = rows.offsets();
+      expanded = rows.data();
+      values = rebased.memoryAddress();
+      valuesBytes = 4L * (rowCount + 1);
+      data = expanded.memoryAddress();
+      dataBytes = rows.dataBytes();
+      return;
+    }
+    int valuesPtr = MemoryUtil.getInt(table + 4);
     if (layout == PhysicalLayout.VARIABLE) {
       valuesBytes = 4L * (rowCount + 1);
       long offsets = base + inside(size, valuesPtr, valuesBytes, "the offsets buffer");
@@ -115,7 +139,7 @@ final class DecoderOutput {
         values = rebased.memoryAddress();
       }
       try {
-        long end = checkOffsets(offsets, values, rowCount, firstRow);
+        long end = checkOffsets(offsets, values, rowCount, "offsets decrease at row ", firstRow);
         // The data buffer spans offsets[L] bytes as Arrow would index it; the rows' bytes start at offsets[0].
         data = base + inside(size, MemoryUtil.getInt(table + 8), end, "the data buffer") + first;
         dataBytes = end - first;
@@ -138,7 +162,7 @@ final class DecoderOutput {
   }
 
   /** Offset of [pointer, pointer + bytes) in a memory of size bytes, after checking it lies inside. */
-  private static long inside(long size, int pointer, long bytes, String what) {
+  static long inside(long size, int pointer, long bytes, String what) {
     long start = pointer & 0xFFFFFFFFL;
     if (start + bytes > size) {
       throw invalid(what + " [" + start + ", " + (start + bytes) + ") is outside the " + size
@@ -150,9 +174,10 @@ final class DecoderOutput {
   /**
    * Checks that the offsets at from never decrease (offsets[0] was checked) and, when to is another
    * buffer, writes them there minus offsets[0] in the same pass; returns offsets[n], the size the data
-   * buffer must have.
+   * buffer must have. A decrease is reported as decrease + the number of the value before it,
+   * counting from firstIndex.
    */
-  private static long checkOffsets(long from, long to, int n, int firstRow) {
+  static long checkOffsets(long from, long to, int n, String decrease, long firstIndex) {
     int first = MemoryUtil.getInt(from);
     int previous = first;
     // Branch-free accumulation keeps the loops tight; the failing row is located only on error.
@@ -178,7 +203,7 @@ final class DecoderOutput {
         int a = MemoryUtil.getInt(from + 4L * (i - 1));
         int b = MemoryUtil.getInt(from + 4L * i);
         if (b < a) {
-          throw invalid("offsets decrease at row " + (firstRow + (long) i - 1) + ": " + a + " then " + b);
+          throw invalid(decrease + (firstIndex + i - 1) + ": " + a + " then " + b);
         }
       }
     }
@@ -192,7 +217,7 @@ final class DecoderOutput {
     }
     long bad = Utf8.check(data, dataBytes);
     if (bad >= 0) {
-      throw invalid("row " + (firstRow + rowOf(bad, rowCount)) + " is not valid UTF-8 (byte "
+      throw invalid("row " + (firstRow + indexHolding(values, rowCount, bad)) + " is not valid UTF-8 (byte "
           + bad + " of the batch's data)");
     }
     if (bad == Utf8.ASCII) {
@@ -222,13 +247,13 @@ final class DecoderOutput {
     }
   }
 
-  /** The row whose value holds data byte at (offsets are monotonic: binary search). */
-  private long rowOf(long at, int rowCount) {
+  /** The one of n values whose bytes include data byte at (offsets are monotonic: binary search). */
+  static int indexHolding(long offsets, int n, long at) {
     int lo = 0;
-    int hi = rowCount - 1;
+    int hi = n - 1;
     while (lo < hi) {
       int mid = (lo + hi + 1) >>> 1;
-      if (MemoryUtil.getInt(values + 4L * mid) <= at) {
+      if (MemoryUtil.getInt(offsets + 4L * mid) <= at) {
         lo = mid;
       } else {
         hi = mid - 1;
@@ -237,7 +262,7 @@ final class DecoderOutput {
     return lo;
   }
 
-  private static InvalidOutputException invalid(String message) {
+  static InvalidOutputException invalid(String message) {
     return new InvalidOutputException(message);
   }
 

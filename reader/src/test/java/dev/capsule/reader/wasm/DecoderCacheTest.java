@@ -109,11 +109,11 @@ class DecoderCacheTest {
 
   @Test
   void refusesAModuleOfAnotherAbiVersionAtOpen() throws Exception {
-    CompiledDecoder abi3 = get(new DecoderCache(8), wasm("abi_3"));
+    CompiledDecoder abi4 = get(new DecoderCache(8), wasm("abi_4"));
     Field field = Field.nullable("c", new ArrowType.Int(32, true));
-    DecoderException e = assertThrows(DecoderException.class, () -> ChunkDecoder.open(abi3,
+    DecoderException e = assertThrows(DecoderException.class, () -> ChunkDecoder.open(abi4,
         arithChunk(PhysicalLayout.FIXED4, 1, null, 0, 0), field, DecodeLimits.defaults(), WHERE));
-    assertTrue(e.getMessage().contains("module implements decoder ABI version 3, this reader knows versions 1 to 2"),
+    assertTrue(e.getMessage().contains("module implements decoder ABI version 4, this reader knows versions 1 to 3"),
         e.getMessage());
   }
 

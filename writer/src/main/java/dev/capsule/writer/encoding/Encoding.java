@@ -34,7 +34,7 @@ public interface Encoding {
 
   /**
    * The decoder ABI version the module implements (what its capsule_abi returns); the footer
-   * declares it, and a module of ABI 2 makes the file format 1.2 (SPEC 12).
+   * declares it, and a module of ABI 2 makes the file format 1.2, one of ABI 3 format 1.3 (SPEC 12).
    */
   default int decoderAbiVersion() {
     return 1;
