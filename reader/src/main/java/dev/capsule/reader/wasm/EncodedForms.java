@@ -32,9 +32,10 @@ final class EncodedForms {
 
   /**
    * A checked plain VARIABLE child without nulls: count values whose offsets (at an absolute address)
-   * index data as they are, from offsets[0] = first to offsets[count] = end.
+   * index data as they are; wide when SLACK bytes past the data can be read, for word copies.
    */
-  private record Values(long offsets, int count, long data, int end, boolean wide) {
+  private record Values(long offsets, int count, long data, boolean wide) {
+    /** Where value i starts in data; value i ends where value i + 1 starts. */
     int start(int i) {
       return MemoryUtil.getInt(offsets + 4L * i);
     }
@@ -221,7 +222,7 @@ final class EncodedForms {
         throw invalid(what + ": " + unit + " " + bad + " is not valid UTF-8");
       }
     }
-    return new Values(offsets, count, data, end, dataOffset + end + SLACK <= size);
+    return new Values(offsets, count, data, dataOffset + end + SLACK <= size);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.capsule.reader.wasm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VarCharVector;
@@ -140,6 +142,59 @@ class EncodedFormsTest {
     });
   }
 
+  /**
+   * Random damage to either form, anywhere in what the decoder wrote (descriptors, buffer tables,
+   * children, offsets, indices, run ends, data): the check either refuses it or yields rows that
+   * Arrow can read. Nothing else may happen: no other exception, no crash, no leak.
+   */
+  @Test
+  void damagedOutputIsRefusedOrReadsBackCleanly() {
+    Random random = new Random(42);
+    int refused = 0;
+    for (int round = 0; round < 4000; round++) {
+      boolean dictionaryForm = round % 2 == 0;
+      int flips = 1 + random.nextInt(3);
+      long seed = random.nextLong();
+      String outcome = withAllocator(allocator -> {
+        Layout m = new Layout();
+        int descriptor = dictionaryForm
+            ? m.descriptor(7, 0, 2, 0, m.table(0, m.ints(new int[] {1, 3, 0, 2, 3, 1, 1})), 0, m.variable(ENTRIES, 3, false))
+            : m.runEnds(9, new int[] {2, 3, 5, 9}, m.variable(List.of("ab", "", MIDDLE, LONG), 0, false));
+        Random damage = new Random(seed);
+        for (int f = 0; f < flips; f++) {
+          int at = 64 + damage.nextInt(m.top - 64);
+          int kind = damage.nextInt(3);
+          if (kind == 0) {
+            m.memory.writeByte(at, (byte) (1 << damage.nextInt(8) ^ m.memory.read(at)));
+          } else if (kind == 1) {
+            m.memory.writeByte(at, (byte) damage.nextInt(256));
+          } else {
+            m.memory.writeI32(at & ~3, new int[] {0, -1, Integer.MIN_VALUE, 1 << 16, m.top, 7}[damage.nextInt(6)]);
+          }
+        }
+        int rows = dictionaryForm ? 7 : 9;
+        try (VarCharVector vector = new VarCharVector("s", allocator)) {
+          DecoderOutput out = new DecoderOutput(PhysicalLayout.VARIABLE, true, 3);
+          out.check(m.memory, descriptor, 0, rows, allocator);
+          ArrowLoader.load(vector, PhysicalLayout.VARIABLE, out, rows, m.memory);
+          for (int i = 0; i < rows; i++) {
+            if (!vector.isNull(i)) {
+              vector.getObject(i).toString();
+            }
+          }
+          return "read";
+        } catch (InvalidOutputException e) {
+          return "refused";
+        } finally {
+          m.memory.close();
+        }
+      });
+      refused += outcome.equals("refused") ? 1 : 0;
+    }
+    // Most damage must be caught; some lands in bytes that do not matter (data, unused entries).
+    assertTrue(refused > 1000, "refused " + refused + " of 4000");
+  }
+
   // ---- helpers ----
 
   private interface WithAllocator<T> {
@@ -196,7 +251,7 @@ class EncodedFormsTest {
   /** Writes arrays into a one-page memory, bump-allocated from address 64 up. */
   private static final class Layout {
     final OffHeapMemory memory = new OffHeapMemory(new MemoryLimits(1, 1), 1);
-    private int top = 64;
+    int top = 64;
 
     private int reserve(int bytes) {
       int at = top;
