@@ -53,7 +53,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--cache", paramLabel = "DIR", description = "where the TPC-H files are cached (default: .capsule-cache/bench under the project, or the current folder)")
   Path cache;
 
-  @Option(names = "--full", description = "the benchmarks' full settings (3 warm-up and 5 measured iterations, 4M-row decode chunks): about 35 minutes on 2 cores instead of a few")
+  @Option(names = "--full", description = "the benchmarks' full settings (2 JVM forks of 3 warm-up and 5 measured iterations each, 4M-row decode chunks): about 70 minutes on 2 cores instead of a few")
   boolean full;
 
   @Spec CommandSpec spec;
