@@ -3,17 +3,20 @@ package dev.capsule.reader.wasm;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
 import dev.capsule.format.CapsuleFormatException;
 import dev.capsule.format.CapsuleFormatException.Location;
 import dev.capsule.format.DecoderException;
 import dev.capsule.format.FileLayout;
 import dev.capsule.format.PhysicalLayout;
 import dev.capsule.reader.wasm.DecoderOutput.InvalidOutputException;
+import dev.capsule.reader.wasm.DecoderOutput.OutputTooLargeException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -137,7 +140,9 @@ public final class ChunkDecoder implements AutoCloseable {
       throw fail("module implements decoder ABI version " + abiVersion + ", this reader knows versions "
           + FileLayout.MIN_DECODER_ABI + " to " + FileLayout.MAX_DECODER_ABI, null);
     }
-    output = new DecoderOutput(layout, type.getTypeID() == ArrowType.ArrowTypeID.Utf8, abiVersion);
+    // Expanded rows are bounded like plain ones, which had to fit in the decoder's memory.
+    output = new DecoderOutput(layout, type.getTypeID() == ArrowType.ArrowTypeID.Utf8, abiVersion,
+        (long) capPages * Memory.PAGE_SIZE);
     int chunkPtr = allocate(alloc, length, "the chunk");
     source.fill(MemoryUtil.directBuffer(memory.address() + chunkPtr, length));
     descriptor = allocate(alloc, DecoderOutput.DESCRIPTOR_BYTES, "the descriptor");
@@ -189,8 +194,9 @@ public final class ChunkDecoder implements AutoCloseable {
    * may return what was written.
    *
    * @param vector a vector of the column's type, allocated from any allocator
-   * @throws DecoderException if the decoder fails or its output breaks the ABI; the vector is left
-   *     empty after any failure
+   * @throws DecoderException if the decoder fails or its output breaks the ABI (the decoder is then
+   *     unusable), or if the rows expand past the memory cap (fewer rows may then be decoded); the
+   *     vector is left empty after any failure
    * @throws InterruptedIOException if the calling thread is interrupted (the flag stays set)
    */
   public void decodeInto(int firstRow, int rowCount, FieldVector vector) throws IOException {
@@ -215,6 +221,10 @@ public final class ChunkDecoder implements AutoCloseable {
       markBroken("its output broke the ABI earlier");
       throw fail("capsule_decode(rows " + firstRow + " + " + rowCount + ") output breaks the ABI: "
           + e.getMessage(), null);
+    } catch (OutputTooLargeException e) {
+      throw fail(e.getMessage(), null); // the decoder is fine: fewer rows may be decoded
+    } catch (OutOfMemoryException e) {
+      throw fail("no memory for the rows " + firstRow + " + " + rowCount + " expanded: " + e.getMessage(), e);
     }
     ArrowLoader.load(vector, layout, output, rowCount, copyOutput ? null : memory);
   }

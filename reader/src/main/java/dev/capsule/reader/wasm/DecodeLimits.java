@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param memoryCapBytes the most linear memory one decoder instance may have. A module whose
  *     initial memory is larger is refused; memory.grow past the cap returns -1 to the decoder. Chicory
  *     addresses at most {@link Memory#RUNTIME_MAX_PAGES} pages (just under 2 GiB), so larger caps
- *     act as that.
+ *     act as that. It also bounds the bytes a batch of strings handed over as runs or a dictionary
+ *     expands to (SPEC 9.3); a larger batch fails, and fewer rows may then be decoded.
  * @param timeLimit the longest one call into a decoder (instantiation, capsule_open, one
  *     capsule_decode, ...) may run before it is interrupted and fails
  */

@@ -26,6 +26,8 @@ final class DecoderOutput {
   private final boolean offsetsStartAtZero;
   /** ABI v3 lets VARIABLE output come in dictionary or run-end form (SPEC 8.7). */
   private final boolean encodedForms;
+  /** The most data bytes a batch in dictionary or run-end form may expand to (SPEC 9.3). */
+  private final long maxExpandedBytes;
 
   /** Absolute address of the validity bitmap, or 0 when the decoder left it out (no nulls). */
   long validity;
@@ -41,22 +43,34 @@ final class DecoderOutput {
   ArrowBuf rebased;
   /** VARIABLE in dictionary or run-end form: the expanded data, which {@link ArrowLoader} takes over; else null. */
   ArrowBuf expanded;
-  /** VARIABLE only: the values' bytes, from the first row's first byte (offsets[0]) on. */
+  /** VARIABLE only: the rows' bytes, where the first row's value starts. */
   long data;
   long dataBytes;
 
-  /** @param abiVersion the decoder ABI the module implements, 1 to 3 */
-  DecoderOutput(PhysicalLayout layout, boolean utf8, int abiVersion) {
+  /**
+   * @param abiVersion the decoder ABI the module implements, 1 to 3
+   * @param maxExpandedBytes the most data bytes a batch in dictionary or run-end form may expand to:
+   *     a few chunk bytes can stand for gigabytes of rows, and plain output was bounded by the
+   *     decoder's memory, so the reader passes the memory cap
+   */
+  DecoderOutput(PhysicalLayout layout, boolean utf8, int abiVersion, long maxExpandedBytes) {
     this.layout = layout;
     this.utf8 = utf8;
     this.offsetsStartAtZero = abiVersion == 1;
     this.encodedForms = abiVersion >= 3 && layout == PhysicalLayout.VARIABLE;
+    this.maxExpandedBytes = maxExpandedBytes;
+  }
+
+  /** No bound on expansion but Arrow's (2^31 - 1 data bytes per vector). */
+  DecoderOutput(PhysicalLayout layout, boolean utf8, int abiVersion) {
+    this(layout, utf8, abiVersion, Integer.MAX_VALUE);
   }
 
   /**
    * @param firstRow only for messages: row numbers in them are rows of the chunk
    * @param allocator where {@link #rebased} and {@link #expanded} come from
    * @throws InvalidOutputException naming the first broken rule
+   * @throws OutputTooLargeException if the rows expand to more than the bound; fewer rows may fit
    */
   void check(OffHeapMemory memory, int descriptor, int firstRow, int rowCount, BufferAllocator allocator) {
     long base = memory.address();
@@ -79,9 +93,12 @@ final class DecoderOutput {
     }
     boolean runEndForm = encodedForms && (nChildren != 0 || children != 0);
     boolean dictionaryForm = encodedForms && dictionary != 0;
-    if (runEndForm ? nChildren != 2 || dictionary != 0 : nChildren != 0 || children != 0) {
-      throw invalid("has children (n_children " + nChildren + "); layout " + layout + " has "
-          + (encodedForms ? "2 in run-end form (decoder ABI v3)" : "none"));
+    if (runEndForm && dictionary != 0) {
+      throw invalid("has both children and a dictionary; run-end form has no dictionary (decoder ABI v3)");
+    }
+    if (runEndForm ? nChildren != 2 || children == 0 : nChildren != 0 || children != 0) {
+      throw invalid("has children (n_children " + nChildren + ", children at " + Integer.toUnsignedString(children)
+          + "); layout " + layout + " has " + (encodedForms ? "2 in run-end form (decoder ABI v3)" : "none"));
     }
     if (dictionary != 0 && !dictionaryForm) {
       throw invalid("has a dictionary; decoders must output plain values"
@@ -115,8 +132,8 @@ final class DecoderOutput {
 
     if (dictionaryForm || runEndForm) {
       EncodedForms.Expanded rows = dictionaryForm
-          ? EncodedForms.dictionary(memory, table, dictionary, firstRow, rowCount, utf8, allocator)
-          : EncodedForms.runEnds(memory, children, firstRow, rowCount, utf8, allocator);
+          ? EncodedForms.dictionary(memory, table, dictionary, firstRow, rowCount, utf8, maxExpandedBytes, allocator)
+          : EncodedForms.runEnds(memory, children, firstRow, rowCount, utf8, maxExpandedBytes, allocator);
       rebased = rows.offsets();
       expanded = rows.data();
       values = rebased.memoryAddress();
@@ -264,6 +281,16 @@ final class DecoderOutput {
 
   static InvalidOutputException invalid(String message) {
     return new InvalidOutputException(message);
+  }
+
+  /**
+   * The rows requested expand to more bytes than the host allows; the decoder did nothing wrong,
+   * and fewer rows may be decoded.
+   */
+  static final class OutputTooLargeException extends RuntimeException {
+    OutputTooLargeException(String message) {
+      super(message, null, false, false);
+    }
   }
 
   /** The decoder's output breaks the ABI; ChunkDecoder adds the location and the module. */

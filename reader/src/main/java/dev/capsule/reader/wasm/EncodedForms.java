@@ -2,6 +2,7 @@ package dev.capsule.reader.wasm;
 
 import static dev.capsule.reader.wasm.DecoderOutput.invalid;
 
+import dev.capsule.reader.wasm.DecoderOutput.OutputTooLargeException;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.util.MemoryUtil;
@@ -15,7 +16,9 @@ import org.apache.arrow.memory.util.MemoryUtil;
  *
  * <p>Every buffer is checked before it is read: children in bounds, their offsets never decreasing,
  * their values UTF-8 for utf8 columns (every entry, used or not), indices below the dictionary's
- * size, run ends strictly increasing up to the row count.
+ * size, run ends strictly increasing up to the row count. The expanded size is bounded before
+ * anything is allocated for the data. The second pass of each expansion reads indices and run ends
+ * again: nothing runs in the decoder's memory between the passes, so they are the ones checked.
  */
 final class EncodedForms {
   /**
@@ -46,7 +49,7 @@ final class EncodedForms {
    * descriptor of its own. Returns the rows' values.
    */
   static Expanded dictionary(OffHeapMemory memory, long table, int dictionary, int firstRow, int rowCount,
-      boolean utf8, BufferAllocator allocator) {
+      boolean utf8, long maxBytes, BufferAllocator allocator) {
     long base = memory.address();
     long size = memory.byteSize();
     Values entries = values(base, size, child(base, size, dictionary, 3, "the dictionary"), utf8, "entry");
@@ -68,7 +71,7 @@ final class EncodedForms {
         total += entries.start(index + 1) - entries.start(index);
         MemoryUtil.putInt(to + 4L * (i + 1), (int) total);
       }
-      checkSize(total);
+      checkSize(total, maxBytes, firstRow, rowCount);
       // Pass 2: copy the values.
       data = allocator.buffer(total + SLACK);
       long out = data.memoryAddress();
@@ -92,7 +95,7 @@ final class EncodedForms {
    * last equal to the row count) and the runs' values. Returns the rows' values.
    */
   static Expanded runEnds(OffHeapMemory memory, int children, int firstRow, int rowCount, boolean utf8,
-      BufferAllocator allocator) {
+      long maxBytes, BufferAllocator allocator) {
     long base = memory.address();
     long size = memory.byteSize();
     long pointers = base + DecoderOutput.inside(size, children, 8, "the children array");
@@ -120,7 +123,7 @@ final class EncodedForms {
     if (previous != rowCount) {
       throw invalid("the last run ends at row " + previous + " of " + rowCount + " (" + runs + " runs)");
     }
-    checkSize(total);
+    checkSize(total, maxBytes, firstRow, rowCount);
     ArrowBuf offsets = allocator.buffer(4L * (rowCount + 1));
     ArrowBuf data = null;
     try {
@@ -245,9 +248,12 @@ final class EncodedForms {
     return -1;
   }
 
-  private static void checkSize(long total) {
-    if (total > Integer.MAX_VALUE) {
-      throw invalid("the rows requested hold " + total + " bytes, more than Arrow offsets allow; request fewer");
+  private static void checkSize(long total, long maxBytes, int firstRow, int rowCount) {
+    long limit = Math.min(maxBytes, Integer.MAX_VALUE); // Arrow's offsets are i32
+    if (total > limit) {
+      throw new OutputTooLargeException("rows " + firstRow + " + " + rowCount + " expand to " + total
+          + " bytes of values, more than the " + limit + " a batch may expand to (the decoder memory cap,"
+          + " at most 2^31 - 1); request fewer rows per batch");
     }
   }
 

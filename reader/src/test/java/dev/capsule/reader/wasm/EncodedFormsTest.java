@@ -9,6 +9,7 @@ import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import dev.capsule.format.PhysicalLayout;
 import dev.capsule.reader.wasm.DecoderOutput.InvalidOutputException;
+import dev.capsule.reader.wasm.DecoderOutput.OutputTooLargeException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -115,12 +116,29 @@ class EncodedFormsTest {
         failure(m -> m.runEnds(5, new int[] {2, 5}, m.variable(List.of("a", "b", "c"), 0, false)), 5));
   }
 
-  /** 300 000 rows of one 10 000-byte run: the size is known from the runs, before anything is allocated. */
+  /**
+   * A few bytes of runs or indices can stand for gigabytes of rows: the expanded size is bounded
+   * before anything is allocated, by the bound given (the reader's memory cap) and by Arrow's offsets.
+   */
   @Test
-  void anExpansionBeyondArrowOffsetsIsRefusedBeforeItIsMade() {
+  void anExpansionIsBoundedBeforeItIsMade() {
     String value = "v".repeat(10_000);
-    assertEquals("the rows requested hold 3000000000 bytes, more than Arrow offsets allow; request fewer",
-        failure(m -> m.runEnds(300_000, new int[] {300_000}, m.variable(List.of(value), 0, false)), 300_000));
+    assertEquals("rows 0 + 300000 expand to 3000000000 bytes of values, more than the 2147483647 a batch may expand"
+        + " to (the decoder memory cap, at most 2^31 - 1); request fewer rows per batch",
+        failure(OutputTooLargeException.class, Long.MAX_VALUE,
+            m -> m.runEnds(300_000, new int[] {300_000}, m.variable(List.of(value), 0, false)), 300_000));
+
+    int[] indices = {1, 3, 0, 2, 3, 1, 1};
+    long bytes = Arrays.stream(indices).map(i -> ENTRIES.get(i).getBytes(StandardCharsets.UTF_8).length).sum();
+    Writer gather = m -> m.descriptor(indices.length, 0, 2, 0, m.table(0, m.ints(indices)), 0, m.variable(ENTRIES, 0, false));
+    assertEquals("rows 0 + 7 expand to " + bytes + " bytes of values, more than the " + (bytes - 1) + " a batch may"
+        + " expand to (the decoder memory cap, at most 2^31 - 1); request fewer rows per batch",
+        failure(OutputTooLargeException.class, bytes - 1, gather, indices.length));
+    List<String> rows = withAllocator(allocator -> {
+      Layout m = new Layout();
+      return load(m, gather.descriptor(m), indices.length, bytes, allocator);
+    });
+    assertEquals(Arrays.asList("héllo", LONG, "", "a", LONG, "héllo", "héllo"), rows, "exactly at the bound");
   }
 
   @Test
@@ -137,7 +155,8 @@ class EncodedFormsTest {
       int runs = m.runEnds(1, new int[] {1}, m.variable(ENTRIES.subList(0, 1), 0, false));
       e = assertThrows(InvalidOutputException.class,
           () -> new DecoderOutput(PhysicalLayout.VARIABLE, true, 2).check(m.memory, runs, 0, 1, allocator));
-      assertEquals("has children (n_children 2); layout VARIABLE has none", e.getMessage());
+      assertEquals("has children (n_children 2, children at " + m.memory.readInt(runs + 44) + "); layout VARIABLE has none",
+          e.getMessage());
       return null;
     });
   }
@@ -213,8 +232,13 @@ class EncodedFormsTest {
 
   /** Checks the descriptor under ABI v3 and loads it into a utf8 vector; returns the rows. */
   private static List<String> load(Layout m, int descriptor, int rowCount, BufferAllocator allocator) {
+    return load(m, descriptor, rowCount, Integer.MAX_VALUE, allocator);
+  }
+
+  private static List<String> load(Layout m, int descriptor, int rowCount, long maxExpandedBytes,
+      BufferAllocator allocator) {
     try (VarCharVector vector = new VarCharVector("s", allocator)) {
-      DecoderOutput out = new DecoderOutput(PhysicalLayout.VARIABLE, true, 3);
+      DecoderOutput out = new DecoderOutput(PhysicalLayout.VARIABLE, true, 3, maxExpandedBytes);
       out.check(m.memory, descriptor, 0, rowCount, allocator);
       ArrowLoader.load(vector, PhysicalLayout.VARIABLE, out, rowCount, m.memory);
       assertNull(out.expanded, "taken over by the vector");
@@ -235,13 +259,17 @@ class EncodedFormsTest {
 
   /** The message of the check of the descriptor written, under ABI v3. */
   private static String failure(Writer writer, int rowCount) {
+    return failure(InvalidOutputException.class, Integer.MAX_VALUE, writer, rowCount);
+  }
+
+  private static String failure(Class<? extends RuntimeException> type, long maxExpandedBytes, Writer writer,
+      int rowCount) {
     return withAllocator(allocator -> {
       Layout m = new Layout();
       try {
         int descriptor = writer.descriptor(m);
-        return assertThrows(InvalidOutputException.class,
-            () -> new DecoderOutput(PhysicalLayout.VARIABLE, true, 3).check(m.memory, descriptor, 0, rowCount, allocator))
-            .getMessage();
+        DecoderOutput out = new DecoderOutput(PhysicalLayout.VARIABLE, true, 3, maxExpandedBytes);
+        return assertThrows(type, () -> out.check(m.memory, descriptor, 0, rowCount, allocator)).getMessage();
       } finally {
         m.memory.close();
       }
