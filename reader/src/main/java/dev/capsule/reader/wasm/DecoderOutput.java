@@ -208,12 +208,13 @@ final class DecoderOutput {
       }
     } else {
       MemoryUtil.putInt(to, 0);
+      // Each iteration loads its predecessor again instead of carrying it: independent iterations.
       for (int i = 1; i <= n; i++) {
         int next = MemoryUtil.getInt(from + 4L * i);
-        decreased |= next - previous | next;
-        previous = next;
+        decreased |= next - MemoryUtil.getInt(from + 4L * i - 4) | next;
         MemoryUtil.putInt(to + 4L * i, next - first);
       }
+      previous = MemoryUtil.getInt(from + 4L * n);
     }
     if (decreased < 0) {
       for (int i = 1; i <= n; i++) {
