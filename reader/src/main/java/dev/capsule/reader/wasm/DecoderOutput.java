@@ -61,11 +61,6 @@ final class DecoderOutput {
     this.maxExpandedBytes = maxExpandedBytes;
   }
 
-  /** No bound on expansion but Arrow's (2^31 - 1 data bytes per vector). */
-  DecoderOutput(PhysicalLayout layout, boolean utf8, int abiVersion) {
-    this(layout, utf8, abiVersion, Integer.MAX_VALUE);
-  }
-
   /**
    * @param firstRow only for messages: row numbers in them are rows of the chunk
    * @param allocator where {@link #rebased} and {@link #expanded} come from

@@ -47,7 +47,7 @@ class DecoderOutputTest {
         VarCharVector vector = new VarCharVector("s", allocator)) {
       int data = write(memory, offsets);
       memory.write(data, "01234xyzw!".getBytes(StandardCharsets.UTF_8));
-      DecoderOutput out = new DecoderOutput(PhysicalLayout.VARIABLE, true, 2);
+      DecoderOutput out = new DecoderOutput(PhysicalLayout.VARIABLE, true, 2, Integer.MAX_VALUE);
       out.check(memory, DESCRIPTOR, 0, 3, allocator);
       assertEquals(out.rebased.memoryAddress(), out.values, "offsets rebased out of the memory");
       assertEquals(memory.address() + data + 5, out.data, "data from the first row's first byte");
@@ -60,7 +60,8 @@ class DecoderOutputTest {
           vector.getObject(1).toString(), vector.getObject(2).toString()));
 
       InvalidOutputException v1 = assertThrows(InvalidOutputException.class,
-          () -> new DecoderOutput(PhysicalLayout.VARIABLE, true, 1).check(memory, DESCRIPTOR, 0, 3, allocator));
+          () -> new DecoderOutput(PhysicalLayout.VARIABLE, true, 1, Integer.MAX_VALUE)
+              .check(memory, DESCRIPTOR, 0, 3, allocator));
       assertEquals("offsets[0] is 5, it must be 0 (decoder ABI v1)", v1.getMessage());
     }
   }
@@ -95,7 +96,7 @@ class DecoderOutputTest {
         memory.writeByte(bitmap, (byte) 0b111);
         memory.writeI32(TABLE, bitmap);
       }
-      DecoderOutput out = new DecoderOutput(PhysicalLayout.VARIABLE, true, 2);
+      DecoderOutput out = new DecoderOutput(PhysicalLayout.VARIABLE, true, 2, Integer.MAX_VALUE);
       out.check(memory, DESCRIPTOR, 0, offsets.length - 1, allocator);
       out.rebased.getReferenceManager().release(); // offsets[0] is never 0 here
       return out;
@@ -164,7 +165,7 @@ class DecoderOutputTest {
     try (OffHeapMemory memory = new OffHeapMemory(new MemoryLimits(1, 1), 1)) {
       int data = write(memory, offsets);
       memory.fill((byte) 'a', data, Memory.PAGE_SIZE);
-      DecoderOutput out = new DecoderOutput(PhysicalLayout.VARIABLE, true, abiVersion);
+      DecoderOutput out = new DecoderOutput(PhysicalLayout.VARIABLE, true, abiVersion, Integer.MAX_VALUE);
       out.check(memory, DESCRIPTOR, 0, n, allocator);
       if (out.rebased != null) {
         out.rebased.getReferenceManager().release();

@@ -147,14 +147,17 @@ class EncodedFormsTest {
       Layout m = new Layout();
       int descriptor = m.descriptor(1, 0, 2, 0, m.table(0, m.ints(new int[] {0})), 0, m.variable(ENTRIES, 0, false));
       InvalidOutputException e = assertThrows(InvalidOutputException.class,
-          () -> new DecoderOutput(PhysicalLayout.VARIABLE, true, 2).check(m.memory, descriptor, 0, 1, allocator));
+          () -> new DecoderOutput(PhysicalLayout.VARIABLE, true, 2, Integer.MAX_VALUE)
+              .check(m.memory, descriptor, 0, 1, allocator));
       assertEquals("has a dictionary; decoders must output plain values before decoder ABI v3", e.getMessage());
       e = assertThrows(InvalidOutputException.class,
-          () -> new DecoderOutput(PhysicalLayout.FIXED4, false, 3).check(m.memory, descriptor, 0, 1, allocator));
+          () -> new DecoderOutput(PhysicalLayout.FIXED4, false, 3, Integer.MAX_VALUE)
+              .check(m.memory, descriptor, 0, 1, allocator));
       assertEquals("has a dictionary; decoders must output plain values for layout FIXED4", e.getMessage());
       int runs = m.runEnds(1, new int[] {1}, m.variable(ENTRIES.subList(0, 1), 0, false));
       e = assertThrows(InvalidOutputException.class,
-          () -> new DecoderOutput(PhysicalLayout.VARIABLE, true, 2).check(m.memory, runs, 0, 1, allocator));
+          () -> new DecoderOutput(PhysicalLayout.VARIABLE, true, 2, Integer.MAX_VALUE)
+              .check(m.memory, runs, 0, 1, allocator));
       assertEquals("has children (n_children 2, children at " + m.memory.readInt(runs + 44) + "); layout VARIABLE has none",
           e.getMessage());
       return null;
@@ -193,7 +196,7 @@ class EncodedFormsTest {
         }
         int rows = dictionaryForm ? 7 : 9;
         try (VarCharVector vector = new VarCharVector("s", allocator)) {
-          DecoderOutput out = new DecoderOutput(PhysicalLayout.VARIABLE, true, 3);
+          DecoderOutput out = new DecoderOutput(PhysicalLayout.VARIABLE, true, 3, Integer.MAX_VALUE);
           out.check(m.memory, descriptor, 0, rows, allocator);
           ArrowLoader.load(vector, PhysicalLayout.VARIABLE, out, rows, m.memory);
           for (int i = 0; i < rows; i++) {

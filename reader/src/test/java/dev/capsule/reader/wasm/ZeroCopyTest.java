@@ -165,7 +165,7 @@ class ZeroCopyTest extends LeakCheckedTest {
         MemoryUtil.putLong(base + 8 + 8L * i, 100 + i);
         MemoryUtil.putLong(base + 100 + 8L * i, 200 + i);
       }
-      DecoderOutput out = new DecoderOutput(PhysicalLayout.FIXED8, false, 1);
+      DecoderOutput out = new DecoderOutput(PhysicalLayout.FIXED8, false, 1, Integer.MAX_VALUE);
       out.valuesBytes = 64;
 
       out.values = base + 8;
