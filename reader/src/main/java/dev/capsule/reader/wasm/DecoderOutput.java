@@ -184,43 +184,52 @@ final class DecoderOutput {
   }
 
   /**
-   * Checks that the offsets at from never decrease (offsets[0] was checked) and, when to is another
-   * buffer, writes them there minus offsets[0] in the same pass; returns offsets[n], the size the data
-   * buffer must have. A decrease is reported as decrease + the number of the value before it,
-   * counting from firstIndex.
+   * Checks that the offsets at from never decrease (offsets[0] was checked to be at least 0) and, when
+   * to is another buffer, writes them there minus offsets[0] in the same pass; returns offsets[n], the
+   * size the data buffer must have. A decrease is reported as decrease + the number of the value
+   * before it, counting from firstIndex.
    */
   static long checkOffsets(long from, long to, int n, String decrease, long firstIndex) {
     int first = MemoryUtil.getInt(from);
-    int previous = first;
-    // Branch-free accumulation keeps the loops tight; the failing row is located only on error.
-    // Counted int loops: C2 unrolls them, not loops over a long address.
-    int decreased = 0;
+    // Two offsets per step in one long (little-endian: the lower address in the low half). With
+    // prev = (o[i], o[i+1]) and next = (o[i+1], o[i+2]), next - prev holds both differences: the low
+    // one's bit 31 is set if it is negative, and then its borrow may spoil the high one, but the batch
+    // is already refused. OR-ing next in catches negative offsets, whose differences can overflow.
+    // Branch-free accumulation keeps the loop tight; the failing row is located only on error.
+    long signs = 0;
+    int i = 0;
     if (to == from) {
-      for (int i = 1; i <= n; i++) {
-        int next = MemoryUtil.getInt(from + 4L * i);
-        decreased |= next - previous | next; // negative if next < previous (both >= 0) or next < 0
-        previous = next;
+      for (; i + 2 <= n; i += 2) {
+        long next = MemoryUtil.getLong(from + 4L * i + 4);
+        signs |= next - MemoryUtil.getLong(from + 4L * i) | next;
       }
     } else {
+      // Subtracting first from both halves borrows only from an offset below first: refused too.
+      long firsts = (first & 0xFFFFFFFFL) * 0x1_0000_0001L;
       MemoryUtil.putInt(to, 0);
-      // Each iteration loads its predecessor again instead of carrying it: independent iterations.
-      for (int i = 1; i <= n; i++) {
-        int next = MemoryUtil.getInt(from + 4L * i);
-        decreased |= next - MemoryUtil.getInt(from + 4L * i - 4) | next;
-        MemoryUtil.putInt(to + 4L * i, next - first);
+      for (; i + 2 <= n; i += 2) {
+        long next = MemoryUtil.getLong(from + 4L * i + 4);
+        signs |= next - MemoryUtil.getLong(from + 4L * i) | next;
+        MemoryUtil.putLong(to + 4L * i + 4, next - firsts);
       }
-      previous = MemoryUtil.getInt(from + 4L * n);
     }
-    if (decreased < 0) {
-      for (int i = 1; i <= n; i++) {
-        int a = MemoryUtil.getInt(from + 4L * (i - 1));
-        int b = MemoryUtil.getInt(from + 4L * i);
+    int last = MemoryUtil.getInt(from + 4L * n);
+    if (i < n) { // odd n: the last offset alone
+      signs |= (long) (last - MemoryUtil.getInt(from + 4L * i) | last) << 32;
+      if (to != from) {
+        MemoryUtil.putInt(to + 4L * n, last - first);
+      }
+    }
+    if ((signs & 0x8000_0000_8000_0000L) != 0) {
+      for (int k = 1; k <= n; k++) {
+        int a = MemoryUtil.getInt(from + 4L * (k - 1));
+        int b = MemoryUtil.getInt(from + 4L * k);
         if (b < a) {
-          throw invalid(decrease + (firstIndex + i - 1) + ": " + a + " then " + b);
+          throw invalid(decrease + (firstIndex + k - 1) + ": " + a + " then " + b);
         }
       }
     }
-    return previous;
+    return last;
   }
 
   private void checkUtf8(int firstRow, int rowCount) {

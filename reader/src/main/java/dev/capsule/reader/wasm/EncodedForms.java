@@ -82,10 +82,7 @@ final class EncodedForms {
       }
       return new Expanded(offsets, data, total);
     } catch (RuntimeException e) {
-      offsets.getReferenceManager().release();
-      if (data != null) {
-        data.getReferenceManager().release();
-      }
+      release(offsets, data);
       throw e;
     }
   }
@@ -171,11 +168,16 @@ final class EncodedForms {
       }
       return new Expanded(offsets, data, total);
     } catch (RuntimeException e) {
-      offsets.getReferenceManager().release();
-      if (data != null) {
-        data.getReferenceManager().release();
-      }
+      release(offsets, data);
       throw e;
+    }
+  }
+
+  /** Releases what an expansion that failed had allocated; data may not exist yet. */
+  private static void release(ArrowBuf offsets, ArrowBuf data) {
+    offsets.getReferenceManager().release();
+    if (data != null) {
+      data.getReferenceManager().release();
     }
   }
 

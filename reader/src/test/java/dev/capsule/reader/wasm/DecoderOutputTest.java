@@ -107,7 +107,7 @@ class DecoderOutputTest {
   @Test
   void aDecreaseAnywhereIsFoundAndNamed() {
     for (int abi = 1; abi <= 2; abi++) {
-      for (int n = 1; n <= 9; n++) {
+      for (int n = 1; n <= 12; n++) {
         for (int at = 1; at <= n; at++) {
           int[] offsets = rising(n, abi == 1 ? 0 : 7);
           offsets[at] = offsets[at - 1] - 1;
@@ -125,7 +125,7 @@ class DecoderOutputTest {
   @Test
   void aNegativeOffsetAnywhereIsFound() {
     for (int abi = 1; abi <= 2; abi++) {
-      for (int n = 1; n <= 9; n++) {
+      for (int n = 1; n <= 12; n++) {
         for (int at = 1; at <= n; at++) {
           int[] offsets = rising(n, abi == 1 ? 0 : 7);
           // MIN_VALUE - previous overflows to a positive int: the sign of the offset itself must count
