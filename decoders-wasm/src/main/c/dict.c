@@ -10,7 +10,9 @@
  *   ceil8(n*b) bytes of codes packed like capsule.bitpack deltas, then 8 zero bytes of padding
  *
  * The dictionary is validated at open; "every code < d" is checked while decoding (it is per
- * row), before the code is used as an index.
+ * row), before the code is used as an index. When d >= 2^b no b-bit code can break it, and the group
+ * kernels run without the check (the reference writer pads dictionaries close below a power of two
+ * to get there).
  *
  * VARIABLE windows of at least d rows are returned in dictionary form (decoder ABI v3): the codes as
  * u32 indices and the dictionary in place, for the host to gather. Smaller windows, for which the
@@ -48,6 +50,7 @@ typedef struct {
   u32 max_len;         /* VARIABLE: longest dictionary value */
   u32 short_start_end; /* VARIABLE: values starting before it may be read 16 bytes wide */
   u32 bits;
+  u32 all_codes_valid; /* d >= 2^bits: every code is below d */
   const u8 *codes;
 } dict_state;
 
@@ -89,6 +92,7 @@ static int dict_open(capsule_chunk *c, cursor *cur) {
   if ((load_u32(h) >> 8) != 0)
     return FAIL2(CAPSULE_ECORRUPT, "reserved bytes at offsets %..% must be 0", bits_pos + 1,
                  bits_pos + 3);
+  s->all_codes_valid = (u64)d >= ((u64)1 << s->bits);
   u64 packed_len = ceil8((u64)c->n * s->bits);
   u64 packed_pos = cur->pos;
   s->codes = take(cur, packed_len + 8, "packed codes and padding");
@@ -97,6 +101,14 @@ static int dict_open(capsule_chunk *c, cursor *cur) {
     return FAIL1(CAPSULE_ECORRUPT, "the 8 padding bytes at offset % must be 0",
                  packed_pos + packed_len);
   return expect_end(cur);
+}
+
+/* Whether all 8 codes are below d: code - d (both < 2^33) wraps around, setting bit 63, exactly then. */
+static ALWAYS_INLINE int codes_below(const u64 code[8], u64 d) {
+  u64 below = ~(u64)0;
+#pragma clang loop unroll(full)
+  for (u32 k = 0; k < 8; k++) below &= code[k] - d;
+  return (int)(below >> 63);
 }
 
 static NOINLINE int code_error(const dict_state *s, u64 row) {
@@ -143,6 +155,8 @@ static NOINLINE u32 gather_slow(u8 *out, const dict_state *s, u64 first, u32 cou
 /*
  * `groups` groups of 8 rows from p (byte aligned), L codes per load, w-byte values. Returns
  * groups, or the index of the first group holding a code >= dict_size (nothing of it written).
+ * Codes are not checked where all_codes_valid: a flag tested per group, which costs less than the
+ * check and less code than a second copy of every kernel.
  */
 static ALWAYS_INLINE u32 gather_groups(u8 *out, const u8 *p, const dict_state *s, u32 groups,
                                        const u32 w, const u32 L) {
@@ -150,15 +164,12 @@ static ALWAYS_INLINE u32 gather_groups(u8 *out, const u8 *p, const dict_state *s
   const unpack_plan pl = make_plan(b);
   const u64 mask = low_mask(b), d = s->dict_size;
   const u8 *dict = s->dict;
+  const int checked = !s->all_codes_valid;
 #pragma clang loop unroll_count(2) /* 16 rows per back-edge: measurably faster under Chicory */
   for (u32 g = 0; g < groups; g++, p += b, out += 8 * w) {
     u64 code[8];
     unpack_group(code, p, &pl, b, mask, L);
-    /* code < d (both < 2^33) exactly when code - d wraps around: bit 63 set in every lane. */
-    u64 below = ~(u64)0;
-#pragma clang loop unroll(full)
-    for (u32 k = 0; k < 8; k++) below &= code[k] - d;
-    if (UNLIKELY(!(below >> 63))) return g;
+    if (checked && UNLIKELY(!codes_below(code, d))) return g;
     if (w == 16) {
 #pragma clang loop unroll(full)
       for (u32 k = 0; k < 8; k++) copy_value(out + 16 * k, dict, code[k], 16);
@@ -191,10 +202,7 @@ static NOINLINE u32 gather_any(u8 *out, const u8 *p, const dict_state *s, u32 gr
   for (u32 g = 0; g < groups; g++, p += b, out += 8 * (u64)w) {
     u64 code[8];
     unpack_group(code, p, &pl, b, mask, 1);
-    u64 below = ~(u64)0;
-#pragma clang loop unroll(full)
-    for (u32 k = 0; k < 8; k++) below &= code[k] - d;
-    if (UNLIKELY(!(below >> 63))) return g;
+    if (UNLIKELY(!codes_below(code, d))) return g;
     for (u32 k = 0; k < 8; k++) __builtin_memcpy(out + (u64)w * k, s->dict + code[k] * w, w);
   }
   return groups;
@@ -363,14 +371,12 @@ static ALWAYS_INLINE u32 codes_groups(u8 *out, const u8 *p, const dict_state *s,
   const u32 b = s->bits;
   const unpack_plan pl = make_plan(b);
   const u64 mask = low_mask(b), d = s->dict_size;
+  const int checked = !s->all_codes_valid; /* as in gather_groups */
 #pragma clang loop unroll_count(2)
   for (u32 g = 0; g < groups; g++, p += b, out += 32) {
     u64 code[8];
     unpack_group(code, p, &pl, b, mask, L);
-    u64 below = ~(u64)0; /* as in gather_groups */
-#pragma clang loop unroll(full)
-    for (u32 k = 0; k < 8; k++) below &= code[k] - d;
-    if (UNLIKELY(!(below >> 63))) return g;
+    if (checked && UNLIKELY(!codes_below(code, d))) return g;
     store_group(out, code, 4);
   }
   return groups;

@@ -24,9 +24,10 @@ final class DictLongKernel {
       table.add(0); // all rows null: one zero entry, which every null code 0 points at
     }
     DictEncoding.checkSize(size, table.size());
-    int at = out.reserve((long) size * width);
-    for (int code = 0; code < size; code++) {
-      FixedValues.store(out.array(), at + code * width, table.value(code), width);
+    int entries = DictEncoding.storedEntries(values.layout(), n, size);
+    int at = out.reserve((long) entries * width);
+    for (int code = 0; code < entries; code++) {
+      FixedValues.store(out.array(), at + code * width, code < size ? table.value(code) : 0, width);
     }
     BitPacker codes = DictEncoding.codes(out, n, size);
     if (DictEncoding.codeWidth(size) > 0) {

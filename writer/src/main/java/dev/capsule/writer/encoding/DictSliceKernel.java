@@ -33,6 +33,7 @@ final class DictSliceKernel {
       }
     } else {
       DictEncoding.checkSize(size, table.size());
+      int padding = DictEncoding.storedEntries(values.layout(), n, size) - size; // empty or zero entries
       if (variable) {
         long total = 0;
         out.u32(0);
@@ -40,9 +41,15 @@ final class DictSliceKernel {
           total += table.length(code);
           out.u32(total);
         }
+        for (int k = 0; k < padding; k++) {
+          out.u32(total);
+        }
       }
       for (int code = 0; code < size; code++) {
         out.bytes(data, table.start(code), table.length(code));
+      }
+      if (!variable) {
+        out.zeros(Math.toIntExact((long) padding * width));
       }
     }
     BitPacker codes = DictEncoding.codes(out, n, size);
