@@ -78,11 +78,12 @@ final class DictEncoding extends ShippedEncoding {
     int size = analysis.dictionarySize();
     ChunkWriter out = ChunkWriter.start(NAME, estimateSize(analysis), values);
     PhysicalLayout layout = values.layout();
-    out.u32(storedEntries(layout, values.rowCount(), size));
+    int entries = storedEntries(layout, values.rowCount(), size);
+    out.u32(entries);
     if (FixedValues.isWord(layout)) {
-      DictLongKernel.encode(out, values, size);
+      DictLongKernel.encode(out, values, size, entries);
     } else {
-      DictSliceKernel.encode(out, values, size);
+      DictSliceKernel.encode(out, values, size, entries);
     }
     return out.finish();
   }

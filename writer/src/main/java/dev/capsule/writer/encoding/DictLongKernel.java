@@ -6,8 +6,11 @@ import dev.capsule.decoders.ColumnValues;
 final class DictLongKernel {
   private DictLongKernel() {}
 
-  /** Writes the dictionary (after dict_size) and the codes of a chunk of {@code size} entries. */
-  static void encode(ChunkWriter out, ColumnValues values, int size) {
+  /**
+   * Writes the dictionary (after dict_size) and the codes of a chunk of {@code size} distinct
+   * values, stored as {@code entries} entries (zero padding after the values).
+   */
+  static void encode(ChunkWriter out, ColumnValues values, int size, int entries) {
     byte[] data = values.data();
     byte[] validity = values.validity();
     int width = values.layout().byteWidth();
@@ -24,7 +27,6 @@ final class DictLongKernel {
       table.add(0); // all rows null: one zero entry, which every null code 0 points at
     }
     DictEncoding.checkSize(size, table.size());
-    int entries = DictEncoding.storedEntries(values.layout(), n, size);
     int at = out.reserve((long) entries * width);
     for (int code = 0; code < entries; code++) {
       FixedValues.store(out.array(), at + code * width, code < size ? table.value(code) : 0, width);

@@ -10,8 +10,11 @@ import dev.capsule.format.PhysicalLayout;
 final class DictSliceKernel {
   private DictSliceKernel() {}
 
-  /** Writes the dictionary (after dict_size) and the codes of a chunk of {@code size} entries. */
-  static void encode(ChunkWriter out, ColumnValues values, int size) {
+  /**
+   * Writes the dictionary (after dict_size) and the codes of a chunk of {@code size} distinct
+   * values, stored as {@code entries} entries (empty or zero padding after the values).
+   */
+  static void encode(ChunkWriter out, ColumnValues values, int size, int entries) {
     byte[] data = values.data();
     int n = values.rowCount();
     SliceHashTable table = new SliceHashTable(data);
@@ -33,7 +36,7 @@ final class DictSliceKernel {
       }
     } else {
       DictEncoding.checkSize(size, table.size());
-      int padding = DictEncoding.storedEntries(values.layout(), n, size) - size; // empty or zero entries
+      int padding = entries - size;
       if (variable) {
         long total = 0;
         out.u32(0);
